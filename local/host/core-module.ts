@@ -1,0 +1,4 @@
+// `@azure/functions-core` as jest resolves it (see jest.config.js moduleNameMapper).
+import { getCoreApi } from './core-api';
+
+export = getCoreApi();

@@ -1,0 +1,639 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { attachCoreApiTarget, Disposable, detachCoreApiTarget, getProgrammingModel, installCoreModule, type CoreApiTarget } from './core-api';
+import type {
+  FunctionCallback,
+  FunctionMetadata,
+  HookCallback,
+  HookData,
+  ProgrammingModel,
+  RpcBindingInfo,
+  RpcFunctionMetadata,
+  RpcHttpData,
+  RpcInvocationRequest,
+  RpcInvocationResponse,
+  RpcLogCategory,
+  RpcLogLevel,
+} from './core-types';
+import { readHostJson, type HostJson } from './host-json';
+import { consoleLogger, type HostLogger } from './logger';
+import { NcrontabSchedule } from './ncrontab';
+import { QueueListener } from './queue-listener';
+import { comparePrecedence, RouteTemplate } from './routes';
+import { blobServiceFrom, queueServiceFrom, resolveConnectionString } from './storage-connection';
+import { TimerListener } from './timer-listener';
+
+export interface LocalHostOptions {
+  /** The function app folder: holds package.json (whose `main` names the entry points) and host.json. */
+  appDir: string;
+  /** Glob of entry points relative to appDir; defaults to package.json `main`. */
+  main?: string;
+  /** Port for HTTP triggers; 0 picks a free one. Default 7071. */
+  port?: number;
+  /** Interface to listen on. Default: all interfaces, as `func start` does. */
+  hostname?: string;
+  /** App settings; they are also what `%NAME%` binding expressions resolve against. Default process.env. */
+  settings?: Record<string, string | undefined>;
+  logger?: HostLogger;
+  /**
+   * Wraps the loading of all entry points. Under jest, whose module registry ignores require.cache,
+   * tests pass `(load) => jest.isolateModules(load)` so every host loads its own copy of the app.
+   */
+  isolateModules?: (load: () => void) => void;
+  /** Identifies this host's timer status blobs. */
+  hostId?: string;
+  /** Largest HTTP request body accepted (the Functions host's limit is 100 MB). */
+  maxRequestBodyBytes?: number;
+  now?: () => Date;
+}
+
+export interface RegisteredFunction {
+  readonly name: string;
+  readonly triggerType: 'httpTrigger' | 'timerTrigger' | 'queueTrigger';
+  readonly triggerName: string;
+  readonly trigger: RpcBindingInfo;
+  readonly metadata: RpcFunctionMetadata;
+  readonly callback: FunctionCallback;
+}
+
+interface HttpRoute {
+  fn: RegisteredFunction;
+  template: RouteTemplate;
+  methods: string[] | null;
+}
+
+const supportedTriggers = new Set(['httptrigger', 'timertrigger', 'queuetrigger']);
+const defaultMaxBody = 100 * 1024 * 1024;
+
+/**
+ * Runs a Node.js (v4 programming model) function app the way the Azure Functions host and Node worker
+ * do, for local runs and tests where Core Tools cannot be installed. See local/README.md for what it
+ * implements and where it differs.
+ */
+export class LocalFunctionsHost {
+  readonly #options: LocalHostOptions;
+  readonly #logger: HostLogger;
+  readonly #settings: Record<string, string | undefined>;
+  readonly #functions = new Map<string, RegisteredFunction>();
+  readonly #hooks = new Map<string, HookCallback[]>();
+  readonly #appHookData: HookData = {};
+  readonly #timers = new Map<string, TimerListener>();
+  readonly #queues = new Map<string, QueueListener>();
+  #routes: HttpRoute[] = [];
+  #hostJson!: HostJson;
+  #model!: ProgrammingModel;
+  #server: http.Server | undefined;
+  #registrationLocked = false;
+  #currentEntryPoint: string | undefined;
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
+  #url = '';
+  #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+
+  private constructor(options: LocalHostOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? consoleLogger();
+    this.#settings = options.settings ?? process.env;
+  }
+
+  /** Loads the app, runs its appStart hooks and starts every trigger. */
+  static async start(options: LocalHostOptions): Promise<LocalFunctionsHost> {
+    const host = new LocalFunctionsHost(options);
+    try {
+      await host.#start();
+    } catch (error) {
+      await host.stop().catch(() => undefined);
+      throw error;
+    }
+    return host;
+  }
+
+  /** Base URL of the HTTP listener, e.g. http://localhost:7071 */
+  get url(): string {
+    return this.#url;
+  }
+
+  get functions(): RegisteredFunction[] {
+    return [...this.#functions.values()];
+  }
+
+  get routePrefix(): string {
+    return this.#hostJson.extensions.http.routePrefix;
+  }
+
+  /** The next scheduled occurrence of a timer function. */
+  nextOccurrence(functionName: string): Date | null {
+    return this.#timer(functionName).nextOccurrence;
+  }
+
+  /** Runs a timer function now (as the admin API does) and resolves once that invocation finished. */
+  async invokeTimer(functionName: string): Promise<void> {
+    await this.#timer(functionName).invokeNow();
+  }
+
+  /**
+   * Resolves once every listened queue is empty (visible and invisible messages alike) and no
+   * invocation is running, checked twice in a row; pollers are woken so nothing waits for back-off.
+   */
+  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    let quietChecks = 0;
+    while (quietChecks < 2) {
+      if (Date.now() > deadline) {
+        const counts = await Promise.all([...this.#queues.values()].map(async (q) => `${q.queueName}=${await q.approximateMessageCount()}`));
+        throw new Error(`drain timed out: ${this.#inFlight} invocation(s) running, queues ${counts.join(', ') || '(none)'}`);
+      }
+      for (const listener of this.#queues.values()) listener.pollNow();
+      await this.#whenIdle(deadline);
+      const counts = await Promise.all([...this.#queues.values()].map((q) => q.approximateMessageCount()));
+      if (this.#inFlight === 0 && counts.every((c) => c === 0)) quietChecks++;
+      else {
+        quietChecks = 0;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
+
+  /** Stops accepting work, lets running invocations finish, runs appTerminate hooks. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'stopping') return;
+    const wasRunning = this.#state === 'running';
+    this.#state = 'stopping';
+    const closing = new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    this.#server?.closeIdleConnections();
+    await Promise.all([...this.#timers.values(), ...this.#queues.values()].map((l) => l.stop()));
+    await this.#whenIdle(Date.now() + 30_000).catch(() => undefined);
+    this.#server?.closeAllConnections();
+    await closing;
+    if (wasRunning) {
+      await this.#runHooks('appTerminate', { hookData: {}, appHookData: this.#appHookData }).catch((error: Error) =>
+        this.#logger.log('error', `appTerminate hook failed: ${error.message}`),
+      );
+    }
+    detachCoreApiTarget(this.#coreTarget);
+    this.#state = 'stopped';
+  }
+
+  // ---- start-up ----------------------------------------------------------------------------
+
+  async #start(): Promise<void> {
+    this.#state = 'starting';
+    const appDir = path.resolve(this.#options.appDir);
+    this.#hostJson = readHostJson(appDir);
+    this.#loadApp(appDir);
+
+    const model = getProgrammingModel();
+    if (!model) throw new Error('The app set no programming model: its entry points must use @azure/functions v4');
+    this.#model = model;
+    const capabilities = (await model.getCapabilities?.({})) ?? {};
+    if (capabilities.HttpUri) throw new Error('HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by the local host');
+
+    this.#prepareTriggers();
+    await this.#runHooks('appStart', { hookData: {}, appHookData: this.#appHookData, functionAppDirectory: appDir });
+    await this.#listen();
+    for (const queue of this.#queues.values()) queue.start();
+    for (const timer of this.#timers.values()) await timer.start();
+    this.#state = 'running';
+  }
+
+  readonly #coreTarget: CoreApiTarget = {
+    hostVersion: '4.1000.0-local',
+    registerFunction: (metadata, callback) => this.#registerFunction(metadata, callback),
+    registerHook: (hookName, callback) => this.#registerHook(hookName, callback),
+    log: (level, category, message) => this.#log(level, category, message),
+  };
+
+  #loadApp(appDir: string): void {
+    const main = this.#options.main ?? readPackageMain(appDir);
+    const files = expandGlob(appDir, main);
+    if (files.length === 0) throw new Error(`No entry point matches "${main}" in ${appDir} (did the build run?)`);
+    installCoreModule();
+    attachCoreApiTarget(this.#coreTarget);
+    const isolate = this.#options.isolateModules ?? withFreshRequireCache(appDir);
+    isolate(() => {
+      for (const file of files) {
+        this.#currentEntryPoint = file;
+        try {
+          require(file);
+        } catch (error) {
+          throw new Error(`Worker failed to load entry point ${path.relative(appDir, file)}: ${(error as Error).message}`, { cause: error });
+        }
+      }
+    });
+    this.#currentEntryPoint = undefined;
+    this.#registrationLocked = true;
+    if (this.#functions.size === 0) throw new Error(`The entry points matching "${main}" registered no function`);
+  }
+
+  #registerFunction(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {
+    if (this.#registrationLocked) throw new Error('A function can only be registered during app startup.');
+    const name = metadata.name;
+    const key = name.toLowerCase();
+    if (this.#functions.has(key)) throw new Error(`A function with the name "${name}" has already been registered.`);
+    const [triggerName, trigger] = Object.entries(metadata.bindings).find(([, b]) => /trigger$/i.test(b.type ?? '')) ?? [];
+    if (!triggerName || !trigger) throw new Error(`Function "${name}" has no trigger binding`);
+    const triggerType = trigger.type ?? '';
+    if (!supportedTriggers.has(triggerType.toLowerCase())) {
+      throw new Error(`Function "${name}": trigger "${triggerType}" is not supported by the local host (http, timer and storage queue are)`);
+    }
+    const unsupportedOutput = Object.entries(metadata.bindings).find(
+      ([bindingName, b]) => bindingName !== triggerName && !(bindingName === '$return' && b.type?.toLowerCase() === 'http'),
+    );
+    if (unsupportedOutput) {
+      throw new Error(`Function "${name}": binding "${unsupportedOutput[0]}" (${unsupportedOutput[1].type}) is not supported by the local host; use the SDK clients`);
+    }
+    const entry = this.#currentEntryPoint;
+    const rpcMetadata: RpcFunctionMetadata = {
+      name,
+      functionId: metadata.functionId ?? name,
+      bindings: metadata.bindings,
+      rawBindings: Object.entries(metadata.bindings).map(([bindingName, b]) => JSON.stringify({ ...b, name: bindingName })),
+      retryOptions: metadata.retryOptions,
+      scriptFile: entry ? path.basename(entry) : 'unknown',
+      directory: entry ? path.dirname(entry) : null,
+    };
+    const fn: RegisteredFunction = {
+      name,
+      triggerName,
+      trigger,
+      triggerType: normalizeTrigger(triggerType),
+      metadata: rpcMetadata,
+      callback,
+    };
+    this.#functions.set(key, fn);
+    return new Disposable(() => {
+      if (this.#registrationLocked) throw new Error('A function can only be disposed during app startup.');
+      this.#functions.delete(key);
+    });
+  }
+
+  #registerHook(hookName: string, callback: HookCallback): Disposable {
+    const list = this.#hooks.get(hookName) ?? [];
+    list.push(callback);
+    this.#hooks.set(hookName, list);
+    return new Disposable(() => {
+      const current = this.#hooks.get(hookName) ?? [];
+      this.#hooks.set(hookName, current.filter((c) => c !== callback));
+    });
+  }
+
+  async #runHooks(hookName: string, context: Record<string, unknown>): Promise<void> {
+    for (const hook of [...(this.#hooks.get(hookName) ?? [])]) await hook(context);
+  }
+
+  #prepareTriggers(): void {
+    const connectionString = () => resolveConnectionString(this.#settings);
+    for (const fn of this.#functions.values()) {
+      if (fn.triggerType === 'httpTrigger') {
+        const route = typeof fn.trigger.route === 'string' && fn.trigger.route !== '' ? fn.trigger.route : fn.name;
+        const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase()) : null;
+        this.#routes.push({ fn, template: new RouteTemplate(this.#resolve(route, fn.name)), methods });
+      } else if (fn.triggerType === 'timerTrigger') {
+        const schedule = new NcrontabSchedule(this.#resolve(String(fn.trigger.schedule ?? ''), fn.name));
+        const [first, second] = schedule.nextN(2, new Date());
+        const useMonitor =
+          typeof fn.trigger.useMonitor === 'boolean' ? fn.trigger.useMonitor : !first || !second || second.getTime() - first.getTime() >= 60_000;
+        const container = blobServiceFrom(connectionString()).getContainerClient('azure-webjobs-hosts');
+        this.#timers.set(
+          fn.name.toLowerCase(),
+          new TimerListener({
+            functionName: fn.name,
+            triggerName: fn.triggerName,
+            schedule,
+            runOnStartup: fn.trigger.runOnStartup === true,
+            useMonitor,
+            statusContainer: container,
+            hostId: this.#options.hostId ?? 'local-functions-host',
+            invoke: (request) => this.#invoke(fn, request),
+            logger: this.#logger,
+            ...(this.#options.now ? { now: this.#options.now } : {}),
+          }),
+        );
+      } else {
+        const queueName = this.#resolve(String(fn.trigger.queueName ?? ''), fn.name).toLowerCase();
+        const connectionName = typeof fn.trigger.connection === 'string' && fn.trigger.connection ? fn.trigger.connection : 'AzureWebJobsStorage';
+        const service = queueServiceFrom(resolveConnectionString(this.#settings, connectionName));
+        this.#queues.set(
+          fn.name.toLowerCase(),
+          new QueueListener({
+            functionName: fn.name,
+            triggerName: fn.triggerName,
+            queue: service.getQueueClient(queueName),
+            poisonQueue: service.getQueueClient(`${queueName}-poison`),
+            options: this.#hostJson.extensions.queues,
+            invoke: (request) => this.#invoke(fn, request),
+            logger: this.#logger,
+          }),
+        );
+      }
+    }
+    this.#routes.sort((a, b) => comparePrecedence(a.template, b.template));
+  }
+
+  /** Resolves `%NAME%` app-setting references in binding properties, as the host does. */
+  #resolve(value: string, functionName: string): string {
+    return value.replace(/%([^%]+)%/g, (_, name: string) => {
+      const setting = this.#settings[name];
+      if (setting === undefined || setting === '') {
+        throw new Error(`Function "${functionName}": the app setting "${name}" referenced as %${name}% is not set`);
+      }
+      return setting;
+    });
+  }
+
+  // ---- invocation ----------------------------------------------------------------------------
+
+  /** The worker's invocation sequence: getArguments → preInvocation hooks → invokeFunction → postInvocation hooks → getResponse. */
+  async #invoke(fn: RegisteredFunction, request: RpcInvocationRequest): Promise<RpcInvocationResponse> {
+    this.#inFlight++;
+    const invocationId = request.invocationId ?? randomUUID();
+    const started = Date.now();
+    this.#logger.log('information', `Executing 'Functions.${fn.name}' (Id=${invocationId})`);
+    try {
+      const coreCtx = {
+        invocationId,
+        request: { ...request, invocationId, functionId: fn.metadata.functionId ?? null },
+        metadata: fn.metadata,
+        state: undefined as 'preInvocationHooks' | 'postInvocationHooks' | 'invocation' | undefined,
+        log: (level: RpcLogLevel, category: RpcLogCategory, message: string) => this.#log(level, category, message, fn.name, invocationId),
+      };
+      const model = await this.#model.getInvocationModel(coreCtx);
+      const hookData: HookData = {};
+      const { context, inputs } = await model.getArguments();
+      const pre = { hookData, appHookData: this.#appHookData, invocationContext: context, inputs, functionCallback: fn.callback };
+      coreCtx.state = 'preInvocationHooks';
+      try {
+        await this.#runHooks('preInvocation', pre);
+      } finally {
+        coreCtx.state = undefined;
+      }
+      const post = { hookData, appHookData: this.#appHookData, invocationContext: context, inputs: pre.inputs, result: null as unknown, error: null as unknown };
+      coreCtx.state = 'invocation';
+      try {
+        post.result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
+      } catch (error) {
+        post.error = error;
+      } finally {
+        coreCtx.state = undefined;
+      }
+      coreCtx.state = 'postInvocationHooks';
+      try {
+        await this.#runHooks('postInvocation', post);
+      } finally {
+        coreCtx.state = undefined;
+      }
+      if (post.error) throw post.error;
+      const response = await model.getResponse(context, post.result);
+      this.#logger.log('information', `Executed 'Functions.${fn.name}' (Succeeded, Id=${invocationId}, Duration=${Date.now() - started}ms)`);
+      return response;
+    } catch (error) {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.#logger.log('error', `Executed 'Functions.${fn.name}' (Failed, Id=${invocationId}, Duration=${Date.now() - started}ms): ${detail}`);
+      throw error;
+    } finally {
+      this.#inFlight--;
+      if (this.#inFlight === 0) this.#idleWaiters.splice(0).forEach((w) => w());
+    }
+  }
+
+  #whenIdle(deadline: number): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for running invocations')), Math.max(0, deadline - Date.now()));
+      this.#idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  #log(level: RpcLogLevel, category: RpcLogCategory, message: string, functionName?: string, invocationId?: string): void {
+    const where = functionName ? `Functions.${functionName}` : 'Host';
+    this.#logger.log(level, `[${where}${invocationId ? ` ${invocationId.slice(0, 8)}` : ''}] ${category === 'user' ? '' : `(${category}) `}${message}`);
+  }
+
+  #timer(functionName: string): TimerListener {
+    const timer = this.#timers.get(functionName.toLowerCase());
+    if (!timer) throw new Error(`No timer function named "${functionName}"`);
+    return timer;
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------
+
+  async #listen(): Promise<void> {
+    const server = http.createServer((req, res) => {
+      this.#handleHttp(req, res).catch((error: Error) => {
+        this.#logger.log('error', `HTTP pipeline failure: ${error.stack ?? error.message}`);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#options.port ?? 7071, this.#options.hostname, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    this.#url = `http://${this.#options.hostname ?? 'localhost'}:${port}`;
+  }
+
+  async #handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    const admin = /^\/admin\/functions\/([^/]+)\/?$/i.exec(url.pathname);
+    if (admin) return this.#handleAdminInvoke(decodeURIComponent(admin[1]!), method, req, res);
+
+    const prefix = this.routePrefix.replace(/^\/+|\/+$/g, '');
+    let routePath = url.pathname;
+    if (prefix !== '') {
+      const lower = routePath.toLowerCase();
+      if (lower !== `/${prefix.toLowerCase()}` && !lower.startsWith(`/${prefix.toLowerCase()}/`)) return endEmpty(res, 404);
+      routePath = routePath.slice(prefix.length + 1);
+    }
+
+    let matched: { route: HttpRoute; params: Record<string, string> } | undefined;
+    const allowed = new Set<string>();
+    for (const route of this.#routes) {
+      const params = route.template.match(routePath);
+      if (!params) continue;
+      if (route.methods === null || route.methods.includes(method)) {
+        matched = { route, params };
+        break;
+      }
+      route.methods.forEach((m) => allowed.add(m));
+    }
+    if (!matched) {
+      if (allowed.size > 0) {
+        res.setHeader('Allow', [...allowed].join(', '));
+        return endEmpty(res, 405);
+      }
+      return endEmpty(res, 404);
+    }
+
+    const body = await readBody(req, this.#options.maxRequestBodyBytes ?? defaultMaxBody);
+    if (body === 'too-large') return endEmpty(res, 413, { Connection: 'close' });
+
+    const rpcHttp: RpcHttpData = {
+      method,
+      url: url.toString(),
+      headers: flattenHeaders(req.headers),
+      query: flattenQuery(url.searchParams),
+      params: matched.params,
+      ...(body.length > 0 ? { body: { bytes: body }, rawBody: { bytes: body } } : {}),
+    };
+    const { fn } = matched.route;
+    let response: RpcInvocationResponse;
+    try {
+      response = await this.#invoke(fn, {
+        invocationId: randomUUID(),
+        inputData: [{ name: fn.triggerName, data: { http: rpcHttp } }],
+        triggerMetadata: {
+          Query: { json: JSON.stringify(rpcHttp.query) },
+          Headers: { json: JSON.stringify(rpcHttp.headers) },
+          ...Object.fromEntries(Object.entries(matched.params).map(([k, v]) => [k, { string: v }])),
+        },
+      });
+    } catch {
+      // Logged with its stack by #invoke; the caller learns only that it failed.
+      return endEmpty(res, 500);
+    }
+    writeHttpResponse(res, response.returnValue?.http ?? null);
+  }
+
+  async #handleAdminInvoke(name: string, method: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    await readBody(req, 1024 * 1024);
+    if (method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return endEmpty(res, 405);
+    }
+    const timer = this.#timers.get(name.toLowerCase());
+    if (!timer) return endEmpty(res, 404);
+    // Like the host's admin API: accepted now, run in the background.
+    void timer.invokeNow().catch(() => undefined);
+    endEmpty(res, 202);
+  }
+}
+
+function endEmpty(res: http.ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.writeHead(status, headers);
+  res.end();
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return 'too-large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      return 'too-large';
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+/** The host hands query parameters over as a map; a repeated name keeps its values joined by commas. */
+function flattenQuery(params: URLSearchParams): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name of new Set(params.keys())) result[name] = params.getAll(name).join(',');
+  return result;
+}
+
+function writeHttpResponse(res: http.ServerResponse, rpc: RpcHttpData | null): void {
+  if (!rpc) return endEmpty(res, 204);
+  const status = Number(rpc.statusCode ?? 200) || 200;
+  for (const [name, value] of Object.entries(rpc.headers ?? {})) res.setHeader(name, value);
+  const cookies = (rpc.cookies ?? []).map(formatCookie);
+  if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
+  const body = rpc.body?.bytes ?? (typeof rpc.body?.string === 'string' ? Buffer.from(rpc.body.string) : undefined);
+  res.writeHead(status);
+  res.end(body && body.length > 0 ? Buffer.from(body) : undefined);
+}
+
+function formatCookie(cookie: NonNullable<RpcHttpData['cookies']>[number]): string {
+  const parts = [`${cookie.name ?? ''}=${cookie.value ?? ''}`];
+  if (cookie.domain?.value) parts.push(`Domain=${cookie.domain.value}`);
+  if (cookie.path?.value) parts.push(`Path=${cookie.path.value}`);
+  const seconds = cookie.expires?.value?.seconds;
+  if (typeof seconds === 'number') parts.push(`Expires=${new Date(seconds * 1000).toUTCString()}`);
+  if (cookie.secure?.value) parts.push('Secure');
+  if (cookie.httpOnly?.value) parts.push('HttpOnly');
+  if (cookie.sameSite && cookie.sameSite !== 'none') parts.push(`SameSite=${cookie.sameSite === 'explicitNone' ? 'None' : cookie.sameSite[0]!.toUpperCase() + cookie.sameSite.slice(1)}`);
+  if (typeof cookie.maxAge?.value === 'number') parts.push(`Max-Age=${cookie.maxAge.value}`);
+  return parts.join('; ');
+}
+
+function normalizeTrigger(type: string): RegisteredFunction['triggerType'] {
+  const lower = type.toLowerCase();
+  return lower === 'httptrigger' ? 'httpTrigger' : lower === 'timertrigger' ? 'timerTrigger' : 'queueTrigger';
+}
+
+function readPackageMain(appDir: string): string {
+  const file = path.join(appDir, 'package.json');
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { main?: unknown };
+  if (typeof pkg.main !== 'string' || pkg.main === '') throw new Error(`${file} has no "main": it must name the entry points (a glob)`);
+  return pkg.main;
+}
+
+/** Expands a `main` glob (`*`, `?`, `**`) relative to `root`, sorted for a stable load order. */
+export function expandGlob(root: string, pattern: string): string[] {
+  const parts = pattern.replace(/^\.\//, '').split('/');
+  const toRegex = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const results: string[] = [];
+  const walk = (dir: string, index: number): void => {
+    const part = parts[index];
+    if (part === undefined) return;
+    const last = index === parts.length - 1;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (part === '**') {
+      walk(dir, index + 1);
+      for (const e of entries) if (e.isDirectory() && e.name !== 'node_modules') walk(path.join(dir, e.name), index);
+      return;
+    }
+    const regex = toRegex(part);
+    for (const e of entries) {
+      if (!regex.test(e.name)) continue;
+      const full = path.join(dir, e.name);
+      if (last && e.isFile()) results.push(full);
+      else if (!last && e.isDirectory()) walk(full, index + 1);
+    }
+  };
+  walk(root, 0);
+  return [...new Set(results)].sort();
+}
+
+/** Drops the app's own modules from Node's cache first, so a host started again in this process registers again. */
+function withFreshRequireCache(appDir: string): (load: () => void) => void {
+  return (load) => {
+    for (const key of Object.keys(require.cache)) {
+      if (key.startsWith(appDir) && !key.startsWith(__dirname) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+    }
+    load();
+  };
+}

@@ -1,0 +1,72 @@
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAzurite, type RunningAzurite } from './azurite';
+import { LocalFunctionsHost } from './host/functions-host';
+import { consoleLogger } from './host/logger';
+
+// `npm start`: Azurite (unless AzureWebJobsStorage names other storage) and the local Functions host
+// serving the compiled app, like `func start`. Settings come from local.settings.json (created from
+// the sample on first run); environment variables win over it.
+
+const appDir = path.resolve(__dirname, '..', '..');
+
+function readLocalSettings(): Record<string, string> {
+  const file = path.join(appDir, 'local.settings.json');
+  if (!existsSync(file)) {
+    copyFileSync(path.join(appDir, 'local.settings.sample.json'), file);
+    console.log('Created local.settings.json from local.settings.sample.json');
+  }
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(parsed.Values ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+async function main(): Promise<void> {
+  for (const [name, value] of Object.entries(readLocalSettings())) {
+    if (process.env[name] === undefined) process.env[name] = value;
+  }
+  const port = Number(process.env.PORT ?? 7071);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+
+  let azurite: RunningAzurite | undefined;
+  const storage = process.env.AzureWebJobsStorage ?? '';
+  if (storage === '' || storage === 'UseDevelopmentStorage=true') {
+    azurite = await startAzurite({ location: path.join(appDir, '.azurite'), blobPort: 10000, queuePort: 10001, tablePort: 10002 });
+    process.env.AzureWebJobsStorage = azurite.connectionString;
+    console.log(`Azurite listening on 127.0.0.1:10000-10002 (data in .azurite/)`);
+  }
+
+  const logLevel = process.env.LOCAL_HOST_LOG_LEVEL === 'debug' ? 'debug' : 'information';
+  const host = await LocalFunctionsHost.start({ appDir, port, logger: consoleLogger(logLevel) });
+
+  console.log('\nFunctions:');
+  for (const fn of host.functions) {
+    if (fn.triggerType === 'httpTrigger') {
+      const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).join(',') : 'ANY';
+      const route = typeof fn.trigger.route === 'string' ? fn.trigger.route : fn.name;
+      console.log(`  ${fn.name}: [${methods}] ${host.url}/${host.routePrefix ? `${host.routePrefix}/` : ''}${route}`);
+    } else {
+      const next = fn.triggerType === 'timerTrigger' ? ` (next ${host.nextOccurrence(fn.name)?.toISOString() ?? 'never'})` : '';
+      console.log(`  ${fn.name}: ${fn.triggerType}${next}`);
+    }
+  }
+  console.log(`\nFunctions host listening on ${host.url}`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: stopping`);
+    void (async () => {
+      await host.stop();
+      await azurite?.stop();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(`Start-up failed: ${error.message}`);
+  process.exit(1);
+});

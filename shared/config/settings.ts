@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+// Every app setting the service reads, in one schema, parsed once at start-up. A missing or
+// malformed setting stops the app with a message that names it; nothing reads process.env elsewhere.
+
+const settingsSchema = z.object({
+  AzureWebJobsStorage: z
+    .string({ error: 'is required: a storage connection string (UseDevelopmentStorage=true for Azurite)' })
+    .trim()
+    .min(1, 'is required: a storage connection string (UseDevelopmentStorage=true for Azurite)')
+    .refine((v) => v === 'UseDevelopmentStorage=true' || /(^|;)\s*(AccountName|TableEndpoint)=/i.test(v), {
+      message: 'is not a storage connection string (expected AccountName=... or TableEndpoint=..., or UseDevelopmentStorage=true)',
+    }),
+  IMPORT_SCHEDULE: z
+    .string()
+    .trim()
+    .default('0 0 6 * * 0')
+    .refine((v) => v.split(/\s+/).length === 6, { message: 'must be a 6-field NCRONTAB expression (seconds first), e.g. "0 0 6 * * 0"' }),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  readonly settings: string[];
+  constructor(problems: { setting: string; message: string }[]) {
+    super(`Invalid app settings: ${problems.map((p) => `${p.setting} ${p.message}`).join('; ')}`);
+    this.name = 'SettingsError';
+    this.settings = problems.map((p) => p.setting);
+  }
+}
+
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  // Empty strings count as unset, as a blank line in local.settings.json or the portal means "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = settingsSchema.safeParse(present);
+  if (!result.success) {
+    throw new SettingsError(result.error.issues.map((issue) => ({ setting: String(issue.path[0] ?? '(settings)'), message: issue.message })));
+  }
+  return result.data;
+}
+
+/** The names of every setting the app reads, for docs and contract tests. */
+export const settingNames = Object.keys(settingsSchema.shape);
