@@ -129,6 +129,13 @@ export class LocalFunctionsHost {
     return this.#timer(functionName).nextOccurrence;
   }
 
+  /** Receive requests made so far by a queue function's listener. */
+  queueReceiveCount(functionName: string): number {
+    const listener = this.#queues.get(functionName.toLowerCase());
+    if (!listener) throw new Error(`No queue function named "${functionName}"`);
+    return listener.receiveCount;
+  }
+
   /** Runs a timer function now (as the admin API does) and resolves once that invocation finished. */
   async invokeTimer(functionName: string): Promise<void> {
     await this.#timer(functionName).invokeNow();
@@ -598,6 +605,7 @@ function readPackageMain(appDir: string): string {
 
 /** Expands a `main` glob (`*`, `?`, `**`) relative to `root`, sorted for a stable load order. */
 export function expandGlob(root: string, pattern: string): string[] {
+  if (path.isAbsolute(pattern)) return expandGlob(path.parse(pattern).root, path.relative(path.parse(pattern).root, pattern));
   const parts = pattern.replace(/^\.\//, '').split('/');
   const toRegex = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
   const results: string[] = [];
@@ -609,6 +617,13 @@ export function expandGlob(root: string, pattern: string): string[] {
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
+      return;
+    }
+    if (!/[*?]/.test(part)) {
+      const full = path.join(dir, part);
+      if (last) {
+        if (entries.some((e) => e.name === part && e.isFile())) results.push(full);
+      } else walk(full, index + 1);
       return;
     }
     if (part === '**') {

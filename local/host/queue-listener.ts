@@ -27,6 +27,7 @@ export class QueueListener {
   readonly #o: QueueListenerOptions;
   #stopped = false;
   #inFlight = 0;
+  #receives = 0;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   readonly #running = new Set<Promise<void>>();
@@ -41,6 +42,11 @@ export class QueueListener {
 
   start(): void {
     this.#loop = this.#poll();
+  }
+
+  /** How many receive requests were made, so back-off can be observed. */
+  get receiveCount(): number {
+    return this.#receives;
   }
 
   /** Ends the back-off wait so the next receive happens now. */
@@ -74,6 +80,7 @@ export class QueueListener {
         continue;
       }
       let messages: DequeuedMessageItem[] = [];
+      this.#receives++;
       try {
         const response = await this.#o.queue.receiveMessages({ numberOfMessages: batchSize, visibilityTimeout: runningVisibilitySeconds });
         messages = response.receivedMessageItems;
