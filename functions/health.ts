@@ -1,13 +1,17 @@
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { getServices } from '../shared/composition-root';
-import { checkHealth } from '../shared/health/health';
-import { rejectUnknownQuery } from '../shared/http/problem';
+import { checkHealth, healthReport } from '../shared/health/health';
+import { defineRoute } from '../shared/http/route';
 
-export async function health(request: HttpRequest): Promise<HttpResponseInit> {
-  const rejected = rejectUnknownQuery(request.query, []);
-  if (rejected) return rejected;
-  const report = await checkHealth(getServices());
-  return { status: report.status === 'ok' ? 200 : 503, jsonBody: report, headers: { 'Cache-Control': 'no-store' } };
-}
-
-app.http('health', { methods: ['GET'], authLevel: 'anonymous', route: 'health', handler: health });
+export const health = defineRoute({
+  name: 'health',
+  method: 'GET',
+  route: 'health',
+  tag: 'Service',
+  summary: 'Liveness and storage reachability',
+  audiences: 'anonymous',
+  responses: { 200: { description: 'Healthy (503 with the same shape when storage is unreachable)', schema: healthReport } },
+  errors: [503],
+  handler: async ({ services }) => {
+    const report = await checkHealth(services);
+    return { status: report.status === 'ok' ? 200 : 503, body: report };
+  },
+});

@@ -49,6 +49,9 @@ async function main(): Promise<void> {
       console.log(`  ${fn.name}: ${fn.triggerType}${next}`);
     }
   }
+  if (process.env.AUTH_MODE === 'local') {
+    console.log('\nLocal tokens (AUTH_MODE=local): npm run --silent token -- --tenant 7d3e1a52-0f6b-4c1e-9a38-2b5c6d7e8f90 --roles Glint.Admin --global-admin');
+  }
   console.log(`\nFunctions host listening on ${host.url}`);
 
   let stopping = false;

@@ -1,31 +1,47 @@
-import type { TableServiceClient } from '@azure/data-tables';
 import { app } from '@azure/functions';
+import { QueueServiceClient } from '@azure/storage-queue';
+import type { AdminDeps } from './admin/tenant-config';
+import { resolveKeysDir } from './auth/local-keys';
+import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
 import { parseSettings, type Settings } from './config/settings';
+import { metricCatalog, validateCatalog } from './domain/metrics';
 import type { HealthDependencies } from './health/health';
-import { tableServiceClient } from './storage/storage-account';
+import { WorkQueues } from './pipeline/work-queue';
+import { expandConnectionString, tableClient, tableServiceClient } from './storage/storage-account';
+import { TenantStore } from './storage/tenant-store';
 import { appVersion } from './version';
 
-// Built once per process: settings parsed, clients created. Functions receive what they need from
-// here and never read process.env or construct SDK clients themselves.
+// Built once per process: settings parsed, catalog checked, clients created. Functions receive what
+// they need from here and never read process.env or construct SDK clients themselves.
 
-export interface Services extends HealthDependencies {
+export interface Services extends HealthDependencies, AdminDeps {
   settings: Settings;
-  tables: TableServiceClient;
+  tokenVerifier: TokenVerifier;
 }
 
 const probeTimeoutMs = 3000;
+const configTable = 'config';
 let services: Services | undefined;
 
 export function getServices(): Services {
   if (services) return services;
   const settings = parseSettings(process.env);
-  const tables = tableServiceClient(settings.AzureWebJobsStorage);
+  validateCatalog(metricCatalog);
+  const connection = expandConnectionString(settings.AzureWebJobsStorage);
   // The probe must fail fast: no SDK retries, a short deadline.
-  const probeClient = tableServiceClient(settings.AzureWebJobsStorage, { retryOptions: { maxRetries: 0 } });
+  const probeClient = tableServiceClient(connection, { retryOptions: { maxRetries: 0 } });
   services = {
     settings,
-    tables,
     version: appVersion(),
+    tokenVerifier: createTokenVerifier({
+      mode: settings.AUTH_MODE,
+      audience: settings.AUTH_AUDIENCE,
+      jwksUri: settings.AUTH_JWKS_URI,
+      localKeysDir: resolveKeysDir(settings.AUTH_LOCAL_KEYS_DIR),
+    }),
+    store: new TenantStore(tableClient(connection, configTable)),
+    queues: new WorkQueues(QueueServiceClient.fromConnectionString(connection)),
+    now: () => new Date(),
     async probeTableStorage() {
       await probeClient.listTables({ abortSignal: AbortSignal.timeout(probeTimeoutMs) }).byPage({ maxPageSize: 1 }).next();
     },

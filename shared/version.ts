@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { findAppRoot } from './app-root';
 
-/** The app's version from its package.json (found upward from here, in source and in dist alike). */
+/** The app's version from its package.json, or 0.0.0 when the package.json was not deployed. */
 export function appVersion(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'insights-to-glint' && pkg.version) return pkg.version;
-    }
-    if (path.dirname(dir) === dir) return '0.0.0';
-  }
+  const root = findAppRoot();
+  if (root === undefined) return '0.0.0';
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' && pkg.version !== '' ? pkg.version : '0.0.0';
 }

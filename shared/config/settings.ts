@@ -11,11 +11,23 @@ const settingsSchema = z.object({
     .refine((v) => v === 'UseDevelopmentStorage=true' || /(^|;)\s*(AccountName|TableEndpoint)=/i.test(v), {
       message: 'is not a storage connection string (expected AccountName=... or TableEndpoint=..., or UseDevelopmentStorage=true)',
     }),
+  AUTH_MODE: z.enum(['entra', 'local'], { error: 'must be "entra" or "local"' }).default('entra'),
+  AUTH_AUDIENCE: z.string({ error: 'is required: the API\'s application ID URI or client id (the tokens\' aud)' }).trim().min(1),
+  AUTH_JWKS_URI: z.url({ error: 'must be a URL' }).default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  AUTH_LOCAL_KEYS_DIR: z.string().trim().min(1).default('.local/keys'),
+  // Set by App Service / Functions on every Azure instance; local tokens must never be accepted there.
+  WEBSITE_INSTANCE_ID: z.string().optional(),
   IMPORT_SCHEDULE: z
     .string()
     .trim()
     .default('0 0 6 * * 0')
     .refine((v) => v.split(/\s+/).length === 6, { message: 'must be a 6-field NCRONTAB expression (seconds first), e.g. "0 0 6 * * 0"' }),
+});
+
+const checkedSettingsSchema = settingsSchema.superRefine((s, ctx) => {
+  if (s.AUTH_MODE === 'local' && s.WEBSITE_INSTANCE_ID) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'is "local", which is refused when running in Azure (WEBSITE_INSTANCE_ID is set)' });
+  }
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -32,7 +44,7 @@ export class SettingsError extends Error {
 export function parseSettings(env: Record<string, string | undefined>): Settings {
   // Empty strings count as unset, as a blank line in local.settings.json or the portal means "not set".
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = settingsSchema.safeParse(present);
+  const result = checkedSettingsSchema.safeParse(present);
   if (!result.success) {
     throw new SettingsError(result.error.issues.map((issue) => ({ setting: String(issue.path[0] ?? '(settings)'), message: issue.message })));
   }

@@ -1,10 +1,9 @@
+import { z } from 'zod';
+
 // The health report: the service is "ok" only when its state store answers.
 
-export interface HealthReport {
-  status: 'ok' | 'unavailable';
-  version: string;
-  storage: 'ok' | 'unreachable';
-}
+export const healthReport = z.object({ status: z.enum(['ok', 'unavailable']), version: z.string(), storage: z.enum(['ok', 'unreachable']) });
+export type HealthReport = z.infer<typeof healthReport>;
 
 export interface HealthDependencies {
   version: string;

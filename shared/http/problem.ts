@@ -1,12 +1,8 @@
 import type { HttpResponseInit } from '@azure/functions';
+import type { DomainError, ErrorCode, FieldError } from '../domain/errors';
 
 // RFC 9457 problem details, the one error shape of the API. `type` is a relative URI ending in a
 // stable code (clients switch on it); `errors` lists validation failures by JSON path.
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
 
 export interface Problem {
   type: string;
@@ -21,15 +17,26 @@ export function problem(status: number, code: string, title: string, detail: str
   return { status, headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' }, body: JSON.stringify(body) };
 }
 
-/** 400 for query parameters the route does not define (SPEC section 3). */
-export function rejectUnknownQuery(query: URLSearchParams, allowed: readonly string[]): HttpResponseInit | undefined {
-  const unknown = [...new Set(query.keys())].filter((name) => !allowed.includes(name));
-  if (unknown.length === 0) return undefined;
-  return problem(
-    400,
-    'unknown-query-parameter',
-    'Unknown query parameter',
-    `This route takes ${allowed.length ? `only ${allowed.join(', ')}` : 'no query parameters'}.`,
-    unknown.map((name) => ({ path: `query.${name}`, message: 'unknown parameter' })),
-  );
+const codeToStatus: Record<ErrorCode, number> = {
+  'not-found': 404,
+  'consent-required': 409,
+  'no-attributes': 409,
+  'already-exists': 409,
+  conflict: 409,
+  'rule-violation': 422,
+  forbidden: 403,
+};
+
+const codeToTitle: Record<ErrorCode, string> = {
+  'not-found': 'Not found',
+  'consent-required': 'Consent required',
+  'no-attributes': 'No attributes',
+  'already-exists': 'Already exists',
+  conflict: 'Conflict',
+  'rule-violation': 'Rule violation',
+  forbidden: 'Forbidden',
+};
+
+export function problemForDomainError(error: DomainError): HttpResponseInit {
+  return problem(codeToStatus[error.code], error.code, codeToTitle[error.code], error.message, error.errors);
 }

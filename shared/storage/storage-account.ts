@@ -1,4 +1,4 @@
-import { TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
 
 // Azurite's well-known development account (public, documented by Microsoft; not a secret).
 const developmentStorage =
@@ -12,9 +12,15 @@ export function expandConnectionString(connectionString: string): string {
   return connectionString.trim() === 'UseDevelopmentStorage=true' ? developmentStorage : connectionString;
 }
 
+// Azurite speaks plain http on loopback; the SDK refuses shared-key auth over http unless told.
+const isHttp = (connectionString: string) => /DefaultEndpointsProtocol=http;|TableEndpoint=http:\/\//i.test(connectionString);
+
 export function tableServiceClient(connectionString: string, options: TableServiceClientOptions = {}): TableServiceClient {
   const expanded = expandConnectionString(connectionString);
-  // Azurite speaks plain http on loopback; the SDK refuses shared-key auth over http unless told.
-  const insecure = /DefaultEndpointsProtocol=http;|TableEndpoint=http:\/\//i.test(expanded);
-  return TableServiceClient.fromConnectionString(expanded, { ...options, allowInsecureConnection: insecure });
+  return TableServiceClient.fromConnectionString(expanded, { ...options, allowInsecureConnection: isHttp(expanded) });
+}
+
+export function tableClient(connectionString: string, tableName: string): TableClient {
+  const expanded = expandConnectionString(connectionString);
+  return TableClient.fromConnectionString(expanded, tableName, { allowInsecureConnection: isHttp(expanded) });
 }

@@ -1,0 +1,17 @@
+import { defineRoute } from '../shared/http/route';
+import { z } from 'zod';
+import { attributeView } from '../shared/admin/schemas';
+import { getAttribute } from '../shared/admin/attributes';
+
+export const attributeGet = defineRoute({
+  name: 'attributeGet',
+  method: 'GET',
+  route: 'attributes/{metricId}',
+  tag: 'Attributes',
+  summary: 'One attribute, with its ranges and their labels',
+  audiences: ['glintAdmin'],
+  params: z.object({ metricId: z.string().max(64) }),
+  responses: { 200: { description: 'The attribute', schema: attributeView } },
+  errors: [404],
+  handler: async ({ services, principal, params }) => ({ status: 200, body: await getAttribute(services, principal, params.metricId) }),
+});

@@ -1,0 +1,14 @@
+import { defineRoute } from '../shared/http/route';
+import { confidentialitySchema } from '../shared/admin/schemas';
+import { getConfidentiality } from '../shared/admin/settings';
+
+export const confidentialityGet = defineRoute({
+  name: 'confidentialityGet',
+  method: 'GET',
+  route: 'settings/confidentiality',
+  tag: 'Settings',
+  summary: 'The confidentiality thresholds of reports',
+  audiences: ['glintAdmin'],
+  responses: { 200: { description: 'The thresholds', schema: confidentialitySchema } },
+  handler: async ({ services, principal }) => ({ status: 200, body: await getConfidentiality(services, principal) }),
+});

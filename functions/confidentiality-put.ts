@@ -1,0 +1,16 @@
+import { defineRoute } from '../shared/http/route';
+import { confidentialitySchema } from '../shared/admin/schemas';
+import { putConfidentiality } from '../shared/admin/settings';
+
+export const confidentialityPut = defineRoute({
+  name: 'confidentialityPut',
+  method: 'PUT',
+  route: 'settings/confidentiality',
+  tag: 'Settings',
+  summary: 'Change the confidentiality thresholds of reports',
+  audiences: ['glintAdmin'],
+  body: confidentialitySchema,
+  responses: { 200: { description: 'The thresholds', schema: confidentialitySchema } },
+  errors: [409, 422],
+  handler: async ({ services, principal, body }) => ({ status: 200, body: await putConfidentiality(services, principal, body) }),
+});

@@ -1,0 +1,14 @@
+import { defineRoute } from '../shared/http/route';
+import { consentView } from '../shared/admin/schemas';
+import { getConsent } from '../shared/admin/consent';
+
+export const consentGet = defineRoute({
+  name: 'consentGet',
+  method: 'GET',
+  route: 'consent',
+  tag: 'Consent',
+  summary: 'Consent status and the current agreement version',
+  audiences: ['globalAdmin', 'glintAdmin'],
+  responses: { 200: { description: 'The consent of the tenant', schema: consentView } },
+  handler: async ({ services, principal }) => ({ status: 200, body: await getConsent(services, principal) }),
+});

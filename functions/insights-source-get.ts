@@ -1,0 +1,15 @@
+import { defineRoute } from '../shared/http/route';
+import { storedSource } from '../shared/admin/schemas';
+import { getSource } from '../shared/admin/settings';
+
+export const insightsSourceGet = defineRoute({
+  name: 'insightsSourceGet',
+  method: 'GET',
+  route: 'insights-source',
+  tag: 'Settings',
+  summary: 'Where the tenant’s Viva Insights data comes from',
+  audiences: ['glintAdmin'],
+  responses: { 200: { description: 'The source', schema: storedSource } },
+  errors: [404],
+  handler: async ({ services, principal }) => ({ status: 200, body: await getSource(services, principal) }),
+});

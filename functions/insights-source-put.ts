@@ -1,0 +1,16 @@
+import { defineRoute } from '../shared/http/route';
+import { sourceBody, storedSource } from '../shared/admin/schemas';
+import { putSource } from '../shared/admin/settings';
+
+export const insightsSourcePut = defineRoute({
+  name: 'insightsSourcePut',
+  method: 'PUT',
+  route: 'insights-source',
+  tag: 'Settings',
+  summary: 'Set where the tenant’s Viva Insights data comes from',
+  audiences: ['glintAdmin'],
+  body: sourceBody,
+  responses: { 200: { description: 'The source', schema: storedSource } },
+  errors: [409, 422],
+  handler: async ({ services, principal, body }) => ({ status: 200, body: await putSource(services, principal, body) }),
+});

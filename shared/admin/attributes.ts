@@ -1,0 +1,140 @@
+import type { Principal } from '../auth/principal';
+import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
+import { bucketLabels, findMetric, rangeProblems, requireMetric, type Ranges } from '../domain/metrics';
+import { queueNames } from '../pipeline/work-queue';
+import { permissionFlags, storedAttribute, storedRole, type AttributeRole, type StoredAttribute } from './schemas';
+import { applyChange, newRun, newRunId, requireConsent, runRowKey, type AdminDeps } from './tenant-config';
+
+// Behavioral attributes (SPEC section 7): a metric added once, granted to roles, split by ranges.
+
+const attributeKey = (metricId: string) => `attribute:${metricId}`;
+
+export interface AttributeView {
+  metricId: string;
+  name: string;
+  unit: 'hour' | 'count';
+  roles: AttributeRole[];
+  ranges: { max: Ranges; labels: [string, string, string, string]; customized: boolean };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function attributeView(attribute: StoredAttribute): AttributeView {
+  const metric = requireMetric(attribute.metricId);
+  return {
+    metricId: attribute.metricId,
+    name: metric.name,
+    unit: metric.unit,
+    roles: attribute.roles,
+    ranges: { max: attribute.max, labels: bucketLabels(attribute.max), customized: attribute.customized },
+    createdAt: attribute.createdAt,
+    updatedAt: attribute.updatedAt,
+  };
+}
+
+/** The grant rules: at least one role, each once, each configured, and no flag the role itself lacks ("greyed out"). */
+async function checkGrants(deps: AdminDeps, tenantId: string, grants: AttributeRole[]): Promise<void> {
+  const problems: FieldError[] = [];
+  if (grants.length === 0) problems.push({ path: 'body.roles', message: 'select at least one role' });
+  const roles = new Map((await deps.store.list(tenantId, 'role:', storedRole)).map((r) => [r.value.roleId, r.value]));
+  const seen = new Set<string>();
+  grants.forEach((grant, i) => {
+    if (seen.has(grant.roleId)) problems.push({ path: `body.roles.${i}.roleId`, message: `role ${grant.roleId} is listed twice` });
+    seen.add(grant.roleId);
+    const role = roles.get(grant.roleId);
+    if (!role) {
+      problems.push({ path: `body.roles.${i}.roleId`, message: `role ${grant.roleId} is not a configured user role` });
+      return;
+    }
+    for (const flag of permissionFlags) {
+      if (grant[flag] && !role.permissions[flag]) {
+        problems.push({ path: `body.roles.${i}.${flag}`, message: `role ${grant.roleId} does not have the ${flag} permission (greyed out)` });
+      }
+    }
+  });
+  if (problems.length > 0) throw ruleViolation(problems);
+}
+
+export async function listAttributes(deps: AdminDeps, principal: Principal): Promise<AttributeView[]> {
+  return (await deps.store.list(principal.tenantId, 'attribute:', storedAttribute)).map((a) => attributeView(a.value));
+}
+
+export async function getAttribute(deps: AdminDeps, principal: Principal, metricId: string): Promise<AttributeView> {
+  const stored = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+  if (!stored) throw notFound(`Attribute ${metricId}`);
+  return attributeView(stored.value);
+}
+
+export async function createAttribute(deps: AdminDeps, principal: Principal, input: { metricId: string; roles: AttributeRole[] }): Promise<AttributeView> {
+  const metric = findMetric(input.metricId);
+  if (!metric) throw ruleViolation([{ path: 'body.metricId', message: `unknown metric ${input.metricId} (see GET /api/metrics)` }]);
+  await requireConsent(deps, principal.tenantId);
+  return applyChange(deps, principal, async () => {
+    if (await deps.store.get(principal.tenantId, attributeKey(metric.id), storedAttribute)) {
+      throw new DomainError('already-exists', `The metric ${metric.id} is already an attribute; a metric is added once.`);
+    }
+    await checkGrants(deps, principal.tenantId, input.roles);
+    const now = deps.now().toISOString();
+    const attribute: StoredAttribute = { metricId: metric.id, roles: input.roles, max: [...metric.defaultMax], customized: false, createdAt: now, updatedAt: now };
+    return {
+      writes: [{ op: 'create', rowKey: attributeKey(metric.id), value: attribute }],
+      audit: { action: 'attribute.create', target: `attribute/${metric.id}`, before: null, after: attribute },
+      result: attributeView(attribute),
+    };
+  });
+}
+
+export async function updateAttributeRoles(deps: AdminDeps, principal: Principal, metricId: string, roles: AttributeRole[]): Promise<AttributeView> {
+  return applyChange(deps, principal, async () => {
+    const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+    if (!current) throw notFound(`Attribute ${metricId}`);
+    await checkGrants(deps, principal.tenantId, roles);
+    const next: StoredAttribute = { ...current.value, roles, updatedAt: deps.now().toISOString() };
+    return {
+      writes: [{ op: 'replace', rowKey: current.rowKey, etag: current.etag, value: next }],
+      audit: { action: 'attribute.update', target: `attribute/${metricId}`, before: current.value, after: next },
+      result: attributeView(next),
+    };
+  });
+}
+
+/** New maxima for the whole company; every stored value of the metric is re-bucketed by the pipeline. */
+export async function setAttributeRanges(deps: AdminDeps, principal: Principal, metricId: string, max: Ranges): Promise<{ runId: string }> {
+  const problems = rangeProblems(max, 'body.max');
+  if (problems.length > 0) throw ruleViolation(problems);
+  return applyChange(deps, principal, async () => {
+    const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+    if (!current) throw notFound(`Attribute ${metricId}`);
+    const metric = requireMetric(metricId);
+    const now = deps.now();
+    const next: StoredAttribute = { ...current.value, max: [...max], customized: max.some((m, i) => m !== metric.defaultMax[i]), updatedAt: now.toISOString() };
+    const run = newRun({ runId: newRunId('reb'), kind: 'rebucket', metricId }, now);
+    return {
+      writes: [
+        { op: 'replace', rowKey: current.rowKey, etag: current.etag, value: next },
+        { op: 'create', rowKey: runRowKey(run.runId), value: run },
+      ],
+      audit: { action: 'attribute.ranges', target: `attribute/${metricId}`, before: current.value, after: next },
+      messages: [{ queue: queueNames.reprocess, body: { kind: 'rebucket', tenantId: principal.tenantId, runId: run.runId, metricId } }],
+      result: { runId: run.runId },
+    };
+  });
+}
+
+/** Removes the attribute; the pipeline deletes every value imported for it. */
+export async function deleteAttribute(deps: AdminDeps, principal: Principal, metricId: string): Promise<{ runId: string }> {
+  return applyChange(deps, principal, async () => {
+    const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+    if (!current) throw notFound(`Attribute ${metricId}`);
+    const run = newRun({ runId: newRunId('del'), kind: 'delete', metricId }, deps.now());
+    return {
+      writes: [
+        { op: 'delete', rowKey: current.rowKey },
+        { op: 'create', rowKey: runRowKey(run.runId), value: run },
+      ],
+      audit: { action: 'attribute.delete', target: `attribute/${metricId}`, before: current.value, after: null },
+      messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId: principal.tenantId, runId: run.runId, scope: { metricId } } }],
+      result: { runId: run.runId },
+    };
+  });
+}

@@ -1,0 +1,241 @@
+import type { Principal } from '../auth/principal';
+import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
+import { backfillCycles, cycleSundays, importWindow } from '../domain/weeks';
+import { queueNames, type QueuedMessage } from '../pipeline/work-queue';
+import type { Stored, Write } from '../storage/tenant-store';
+import { storedAttribute, storedProgram, storedRun, type StoredProgram, type StoredRun } from './schemas';
+import { applyChange, importRunId, newRun, newRunId, requireConsent, runRowKey, type AdminDeps } from './tenant-config';
+
+// Survey programs and their cycles (SPEC section 8), enabling them (with backfill), disabling them,
+// and resync.
+
+const programKey = (programId: string) => `program:${programId}`;
+
+export interface Cycle {
+  cycleId: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+}
+
+export interface CycleImportState {
+  lastRunId: string | null;
+  lastRunDate: string | null;
+  status: 'none' | StoredRun['status'];
+  final: boolean;
+}
+
+export interface ProgramView {
+  programId: string;
+  name: string;
+  enabled: boolean;
+  enabledAt: string | null;
+  cycles: (Cycle & { importState: CycleImportState })[];
+  updatedAt: string;
+}
+
+export interface AcceptedRun {
+  runId: string;
+  kind: StoredRun['kind'];
+  programId: string | null;
+  cycleId: string | null;
+  runDate: string | null;
+}
+
+const accepted = (run: StoredRun): AcceptedRun => ({ runId: run.runId, kind: run.kind, programId: run.programId, cycleId: run.cycleId, runDate: run.runDate });
+
+function cycleProblems(cycles: Cycle[]): FieldError[] {
+  const problems: FieldError[] = [];
+  const seen = new Set<string>();
+  cycles.forEach((cycle, i) => {
+    if (seen.has(cycle.cycleId)) problems.push({ path: `body.cycles.${i}.cycleId`, message: `cycle ${cycle.cycleId} is listed twice` });
+    seen.add(cycle.cycleId);
+    if (cycle.endDate < cycle.startDate) problems.push({ path: `body.cycles.${i}.endDate`, message: `must be on or after startDate (${cycle.startDate})` });
+  });
+  return problems;
+}
+
+interface CycleRuns {
+  latest: StoredRun;
+  lastSucceededRunDate: string | null;
+}
+
+/** Per (program, cycle): its latest import run and the latest date a run of it succeeded. */
+function runsByCycle(runs: Stored<StoredRun>[]): Map<string, CycleRuns> {
+  const byCycle = new Map<string, CycleRuns>();
+  for (const { value: run } of runs) {
+    if (run.kind !== 'import' || !run.runDate) continue;
+    const key = `${run.programId}\n${run.cycleId}`;
+    const entry = byCycle.get(key) ?? { latest: run, lastSucceededRunDate: null };
+    if (run.queuedAt > entry.latest.queuedAt) entry.latest = run;
+    if (run.status === 'succeeded' && (entry.lastSucceededRunDate ?? '') < run.runDate) entry.lastSucceededRunDate = run.runDate;
+    byCycle.set(key, entry);
+  }
+  return byCycle;
+}
+
+function programView(program: StoredProgram, runs: Map<string, CycleRuns>): ProgramView {
+  return {
+    programId: program.programId,
+    name: program.name,
+    enabled: program.enabled,
+    enabledAt: program.enabledAt,
+    cycles: program.cycles.map((cycle) => {
+      const entry = runs.get(`${program.programId}\n${cycle.cycleId}`);
+      const importState: CycleImportState = entry
+        ? {
+            lastRunId: entry.latest.runId,
+            lastRunDate: entry.latest.runDate,
+            status: entry.latest.status,
+            // Final once a run dated on or after the cycle's last Sunday succeeded (SPEC section 9).
+            final: entry.lastSucceededRunDate !== null && entry.lastSucceededRunDate >= cycleSundays(cycle).last,
+          }
+        : { lastRunId: null, lastRunDate: null, status: 'none', final: false };
+      return { ...cycle, importState };
+    }),
+    updatedAt: program.updatedAt,
+  };
+}
+
+export async function listPrograms(deps: AdminDeps, principal: Principal): Promise<ProgramView[]> {
+  const [programs, runs] = await Promise.all([
+    deps.store.list(principal.tenantId, 'program:', storedProgram),
+    deps.store.list(principal.tenantId, 'run:', storedRun),
+  ]);
+  const byCycle = runsByCycle(runs);
+  return programs.map((p) => programView(p.value, byCycle));
+}
+
+export async function getProgram(deps: AdminDeps, principal: Principal, programId: string): Promise<ProgramView> {
+  const program = await deps.store.get(principal.tenantId, programKey(programId), storedProgram);
+  if (!program) throw notFound(`Program ${programId}`);
+  return programView(program.value, runsByCycle(await deps.store.list(principal.tenantId, 'run:', storedRun)));
+}
+
+export async function putProgram(
+  deps: AdminDeps,
+  principal: Principal,
+  programId: string,
+  input: { name: string; cycles: Cycle[] },
+): Promise<{ program: ProgramView; created: boolean }> {
+  const problems = cycleProblems(input.cycles);
+  if (problems.length > 0) throw ruleViolation(problems);
+  const result = await applyChange(deps, principal, async () => {
+    const current = await deps.store.get(principal.tenantId, programKey(programId), storedProgram);
+    const next: StoredProgram = {
+      programId,
+      name: input.name,
+      cycles: input.cycles,
+      enabled: current?.value.enabled ?? false,
+      enabledAt: current?.value.enabledAt ?? null,
+      updatedAt: deps.now().toISOString(),
+    };
+    const write: Write = current ? { op: 'replace', rowKey: current.rowKey, etag: current.etag, value: next } : { op: 'create', rowKey: programKey(programId), value: next };
+    return { writes: [write], audit: { action: 'program.put', target: `program/${programId}`, before: current?.value ?? null, after: next }, result: { created: !current } };
+  });
+  return { program: await getProgram(deps, principal, programId), created: result.created };
+}
+
+function importMessage(tenantId: string, run: StoredRun): QueuedMessage {
+  return {
+    queue: queueNames.pull,
+    body: { kind: 'pull', tenantId, runId: run.runId, programId: run.programId as string, cycleId: run.cycleId as string, runDate: run.runDate as string },
+  };
+}
+
+function importRun(tenantId: string, programId: string, cycle: Cycle, runDate: string, now: Date, runId = importRunId(tenantId, programId, cycle.cycleId, runDate)): StoredRun {
+  const { from, to } = importWindow(runDate, cycleSundays(cycle).last);
+  return newRun({ runId, kind: 'import', programId, cycleId: cycle.cycleId, runDate, window: { from, to } }, now);
+}
+
+/** Enables imports for a program and backfills its two latest cycles of the last 24 months. */
+export async function enableProgram(deps: AdminDeps, principal: Principal, programId: string): Promise<{ runs: AcceptedRun[] }> {
+  await requireConsent(deps, principal.tenantId);
+  return applyChange(deps, principal, async () => {
+    const program = await deps.store.get(principal.tenantId, programKey(programId), storedProgram);
+    if (!program) throw notFound(`Program ${programId}`);
+    if ((await deps.store.list(principal.tenantId, 'attribute:', storedAttribute, { limit: 1 })).length === 0) {
+      throw new DomainError('no-attributes', 'Add at least one attribute before enabling a program (POST /api/attributes).');
+    }
+    const now = deps.now();
+    const today = now.toISOString().slice(0, 10);
+    const next: StoredProgram = { ...program.value, enabled: true, enabledAt: program.value.enabled ? program.value.enabledAt : now.toISOString(), updatedAt: now.toISOString() };
+    const writes: Write[] = [{ op: 'replace', rowKey: program.rowKey, etag: program.etag, value: next }];
+    const runs: StoredRun[] = [];
+    for (const { cycle, runDate } of backfillCycles(program.value.cycles, today)) {
+      const run = importRun(principal.tenantId, programId, cycle, runDate, now);
+      const existing = await deps.store.get(principal.tenantId, runRowKey(run.runId), storedRun);
+      // The same (program, cycle, runDate) asked again is the same run, unless it ended without success.
+      if (existing && !['failed', 'cancelled'].includes(existing.value.status)) continue;
+      writes.push(existing ? { op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: run } : { op: 'create', rowKey: runRowKey(run.runId), value: run });
+      runs.push(run);
+    }
+    return {
+      writes,
+      audit: { action: 'program.enable', target: `program/${programId}`, before: program.value, after: next },
+      messages: runs.map((r) => importMessage(principal.tenantId, r)),
+      result: { runs: runs.map(accepted) },
+    };
+  });
+}
+
+/** Stops future imports of a program; the pipeline deletes the data imported for it. */
+export async function disableProgram(deps: AdminDeps, principal: Principal, programId: string): Promise<{ runs: AcceptedRun[] }> {
+  return applyChange(deps, principal, async () => {
+    const program = await deps.store.get(principal.tenantId, programKey(programId), storedProgram);
+    if (!program) throw notFound(`Program ${programId}`);
+    const now = deps.now();
+    const next: StoredProgram = { ...program.value, enabled: false, enabledAt: null, updatedAt: now.toISOString() };
+    const run = newRun({ runId: newRunId('del'), kind: 'delete', programId }, now);
+    return {
+      writes: [
+        { op: 'replace', rowKey: program.rowKey, etag: program.etag, value: next },
+        { op: 'create', rowKey: runRowKey(run.runId), value: run },
+      ],
+      audit: { action: 'program.disable', target: `program/${programId}`, before: program.value, after: next },
+      messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId: principal.tenantId, runId: run.runId, scope: { programId } } }],
+      result: { runs: [accepted(run)] },
+    };
+  });
+}
+
+// A transaction holds 100 writes: the program rows are not written, the audit entry takes one.
+const maxResyncRuns = 99;
+
+/** Re-imports every cycle that has imported data, in every enabled program, keeping the configuration. */
+export async function resync(deps: AdminDeps, principal: Principal): Promise<{ runs: AcceptedRun[] }> {
+  await requireConsent(deps, principal.tenantId);
+  return applyChange(deps, principal, async () => {
+    const now = deps.now();
+    const [programs, runs] = await Promise.all([
+      deps.store.list(principal.tenantId, 'program:', storedProgram),
+      deps.store.list(principal.tenantId, 'run:', storedRun),
+    ]);
+    const latestImported = new Map<string, string>();
+    for (const { value: run } of runs) {
+      if (run.kind !== 'import' || run.status !== 'succeeded' || !run.runDate) continue;
+      const key = `${run.programId}\n${run.cycleId}`;
+      if ((latestImported.get(key) ?? '') < run.runDate) latestImported.set(key, run.runDate);
+    }
+    const created: StoredRun[] = [];
+    for (const { value: program } of programs) {
+      if (!program.enabled) continue;
+      for (const cycle of program.cycles) {
+        const runDate = latestImported.get(`${program.programId}\n${cycle.cycleId}`);
+        if (!runDate) continue;
+        // A resync is a new run of an imported (program, cycle, runDate), so it gets its own id.
+        const runId = importRunId(principal.tenantId, program.programId, cycle.cycleId, `${runDate}/resync/${now.toISOString()}`);
+        created.push(importRun(principal.tenantId, program.programId, cycle, runDate, now, runId));
+      }
+    }
+    if (created.length > maxResyncRuns) {
+      throw ruleViolation([{ path: 'programs', message: `a resync can re-import at most ${maxResyncRuns} cycles at once; ${created.length} have data` }]);
+    }
+    return {
+      writes: created.map((run) => ({ op: 'create' as const, rowKey: runRowKey(run.runId), value: run })),
+      audit: { action: 'resync', target: 'programs', before: null, after: { runs: created.map((r) => r.runId) } },
+      messages: created.map((r) => importMessage(principal.tenantId, r)),
+      result: { runs: created.map(accepted) },
+    };
+  });
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { isCalendarDate } from '../domain/weeks';
+
+// Shapes of what the configuration API accepts and answers, and of what it stores. Shape errors are
+// 400s; the product's rules (ranges increasing, dates in order, ...) are checked by the use cases
+// and answer 422, so the schemas here check shape only.
+
+/** Ids that become part of a Table Storage key: no `/ \ # ?`, no control characters, bounded. */
+export const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/, 'must be 1-128 characters: letters, digits, ".", "_", "~", "-", starting with a letter or digit');
+
+export const dateSchema = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
+export const timestampSchema = z.string();
+
+// ---- consent ----
+export const currentAgreementVersion = 'Microsoft Viva Preview Agreement 2024-10';
+
+export const storedConsent = z.object({
+  status: z.enum(['granted', 'revoked']),
+  agreementVersion: z.string(),
+  grantedBy: z.string(),
+  grantedAt: timestampSchema,
+  revokedBy: z.string().nullable(),
+  revokedAt: timestampSchema.nullable(),
+});
+export type StoredConsent = z.infer<typeof storedConsent>;
+
+export const consentView = z.object({
+  status: z.enum(['none', 'granted', 'revoked']),
+  agreementVersion: z.string().describe('The current agreement version; PUT must accept this one.'),
+  grantedBy: z.string().nullable(),
+  grantedAt: timestampSchema.nullable(),
+  revokedAt: timestampSchema.nullable(),
+});
+
+export const consentBody = z.strictObject({ accept: z.literal(true), agreementVersion: z.string().min(1) });
+
+// ---- roles ----
+export const permissionsSchema = z.strictObject({ reportFilters: z.boolean(), reportSections: z.boolean(), commentFilters: z.boolean() });
+export type Permissions = z.infer<typeof permissionsSchema>;
+export const permissionFlags = ['reportFilters', 'reportSections', 'commentFilters'] as const;
+
+export const roleBody = z.strictObject({ name: z.string().trim().min(1).max(200), permissions: permissionsSchema });
+export const storedRole = z.object({ roleId: z.string(), name: z.string(), permissions: permissionsSchema, updatedAt: timestampSchema });
+export type StoredRole = z.infer<typeof storedRole>;
+export const roleView = storedRole;
+
+// ---- attributes ----
+export const attributeRoleSchema = z.strictObject({ roleId: idSchema, ...permissionsSchema.shape });
+export type AttributeRole = z.infer<typeof attributeRoleSchema>;
+export const maxSchema = z.tuple([z.number(), z.number(), z.number()]);
+
+export const attributeCreateBody = z.strictObject({ metricId: z.string().min(1).max(64), roles: z.array(attributeRoleSchema).max(500) });
+export const attributePatchBody = z.strictObject({ roles: z.array(attributeRoleSchema).max(500) });
+export const rangesBody = z.strictObject({ max: maxSchema });
+
+export const storedAttribute = z.object({
+  metricId: z.string(),
+  roles: z.array(attributeRoleSchema),
+  max: maxSchema,
+  customized: z.boolean(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type StoredAttribute = z.infer<typeof storedAttribute>;
+
+export const attributeView = z.object({
+  metricId: z.string(),
+  name: z.string(),
+  unit: z.enum(['hour', 'count']),
+  roles: z.array(attributeRoleSchema),
+  ranges: z.object({ max: maxSchema, labels: z.tuple([z.string(), z.string(), z.string(), z.string()]), customized: z.boolean() }),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+
+// ---- programs ----
+export const cycleSchema = z.strictObject({ cycleId: idSchema, name: z.string().trim().min(1).max(200), startDate: dateSchema, endDate: dateSchema });
+export const programBody = z.strictObject({ name: z.string().trim().min(1).max(200), cycles: z.array(cycleSchema).max(200) });
+export const storedProgram = z.object({
+  programId: z.string(),
+  name: z.string(),
+  cycles: z.array(z.object({ cycleId: z.string(), name: z.string(), startDate: z.string(), endDate: z.string() })),
+  enabled: z.boolean(),
+  enabledAt: timestampSchema.nullable(),
+  updatedAt: timestampSchema,
+});
+export type StoredProgram = z.infer<typeof storedProgram>;
+
+// ---- runs (the work a change asks the pipeline to do) ----
+export const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export const storedRun = z.object({
+  runId: z.string(),
+  kind: z.enum(['import', 'rebucket', 'delete']),
+  programId: z.string().nullable(),
+  cycleId: z.string().nullable(),
+  metricId: z.string().nullable(),
+  runDate: dateSchema.nullable(),
+  window: z.object({ from: dateSchema, to: dateSchema }).nullable(),
+  status: runStatus,
+  progress: z.object({ employees: z.number(), chunksDone: z.number(), chunksTotal: z.number().nullable() }),
+  invalidRows: z.number(),
+  matchedEmployees: z.number(),
+  unmatchedGlintEmployees: z.number(),
+  unmatchedInsightsPersons: z.number(),
+  queuedAt: timestampSchema,
+  startedAt: timestampSchema.nullable(),
+  finishedAt: timestampSchema.nullable(),
+  error: z.string().nullable(),
+});
+export type StoredRun = z.infer<typeof storedRun>;
+
+export const cycleImportState = z.object({
+  lastRunId: z.string().nullable(),
+  lastRunDate: dateSchema.nullable(),
+  status: z.enum(['none', 'queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  final: z.boolean(),
+});
+
+export const programView = z.object({
+  programId: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  enabledAt: timestampSchema.nullable(),
+  cycles: z.array(cycleSchema.extend({ importState: cycleImportState })),
+  updatedAt: timestampSchema,
+});
+
+export const runsAccepted = z.object({ runs: z.array(z.object({ runId: z.string(), kind: z.string(), programId: z.string().nullable(), cycleId: z.string().nullable(), runDate: z.string().nullable() })) });
+
+// ---- insights source ----
+export const sourceBody = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('odata'), url: z.url(), employeeKeyColumn: z.string().trim().min(1).max(128).optional() }),
+  z.strictObject({ type: z.literal('file'), name: z.string().min(1).max(255), employeeKeyColumn: z.string().trim().min(1).max(128).optional() }),
+]);
+export const storedSource = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('odata'), url: z.string(), employeeKeyColumn: z.string(), updatedAt: timestampSchema }),
+  z.object({ type: z.literal('file'), name: z.string(), employeeKeyColumn: z.string(), updatedAt: timestampSchema }),
+]);
+export type StoredSource = z.infer<typeof storedSource>;
+
+// ---- confidentiality ----
+export const confidentialitySchema = z.strictObject({
+  minResponses: z.number().int(),
+  suppression: z.number().int(),
+  minCommentResponses: z.number().int(),
+  insightsMinGroupSize: z.number().int(),
+});
+export type Confidentiality = z.infer<typeof confidentialitySchema>;
+export const storedConfidentiality = confidentialitySchema;
+export const defaultConfidentiality: Confidentiality = { minResponses: 5, suppression: 2, minCommentResponses: 10, insightsMinGroupSize: 5 };
+
+// ---- audit ----
+export const storedAudit = z.object({
+  at: timestampSchema,
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type StoredAudit = z.infer<typeof storedAudit>;
+export const auditPage = z.object({ entries: z.array(storedAudit), continuationToken: z.string().nullable() });

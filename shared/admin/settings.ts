@@ -1,0 +1,94 @@
+import type { Principal } from '../auth/principal';
+import { notFound, ruleViolation, type FieldError } from '../domain/errors';
+import { queueNames } from '../pipeline/work-queue';
+import type { Write } from '../storage/tenant-store';
+import { defaultConfidentiality, storedSource, storedConfidentiality, type Confidentiality, type StoredSource } from './schemas';
+import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tenant-config';
+
+// Tenant settings: where Insights data comes from (SPEC section 10), the confidentiality thresholds
+// (section 12), and the purge of imported data (section 4).
+
+export type SourceInput = { type: 'odata'; url: string; employeeKeyColumn?: string | undefined } | { type: 'file'; name: string; employeeKeyColumn?: string | undefined };
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function sourceProblems(input: SourceInput): FieldError[] {
+  if (input.type === 'odata') {
+    const url = new URL(input.url);
+    // Plain http only to a local simulator: a token for Viva Insights must never travel unencrypted.
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+      return [{ path: 'body.url', message: 'must be an https URL (http only on localhost)' }];
+    }
+    if (url.username || url.password) return [{ path: 'body.url', message: 'must not carry credentials' }];
+    return [];
+  }
+  const name = input.name;
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\]/.test(name) || name.includes('..') || /[\u0000-\u001f\u007f]/.test(name) || name.startsWith('.') || name.trim() !== name) {
+    return [{ path: 'body.name', message: 'must be a plain file name: no path separators, no "..", no leading dot, no control characters' }];
+  }
+  return [];
+}
+
+export async function getSource(deps: AdminDeps, principal: Principal): Promise<StoredSource> {
+  const stored = await deps.store.get(principal.tenantId, 'source', storedSource);
+  if (!stored) throw notFound('An Insights source');
+  return stored.value;
+}
+
+export async function putSource(deps: AdminDeps, principal: Principal, input: SourceInput): Promise<StoredSource> {
+  const problems = sourceProblems(input);
+  if (problems.length > 0) throw ruleViolation(problems);
+  return applyChange(deps, principal, async () => {
+    const current = await deps.store.get(principal.tenantId, 'source', storedSource);
+    const updatedAt = deps.now().toISOString();
+    const employeeKeyColumn = input.employeeKeyColumn ?? 'PersonId';
+    const next: StoredSource = input.type === 'odata' ? { type: 'odata', url: input.url, employeeKeyColumn, updatedAt } : { type: 'file', name: input.name, employeeKeyColumn, updatedAt };
+    const write: Write = current ? { op: 'replace', rowKey: 'source', etag: current.etag, value: next } : { op: 'create', rowKey: 'source', value: next };
+    return { writes: [write], audit: { action: 'source.put', target: 'insights-source', before: current?.value ?? null, after: next }, result: next };
+  });
+}
+
+const confidentialityKey = 'settings:confidentiality';
+
+export async function getConfidentiality(deps: AdminDeps, principal: Principal): Promise<Confidentiality> {
+  return (await deps.store.get(principal.tenantId, confidentialityKey, storedConfidentiality))?.value ?? defaultConfidentiality;
+}
+
+function confidentialityProblems(c: Confidentiality): FieldError[] {
+  const problems: FieldError[] = [];
+  if (c.minResponses < 3) problems.push({ path: 'body.minResponses', message: 'must be at least 3' });
+  if (c.suppression !== 1 && c.suppression !== 2) problems.push({ path: 'body.suppression', message: 'must be 1 or 2' });
+  if (c.minCommentResponses < 3) problems.push({ path: 'body.minCommentResponses', message: 'must be at least 3' });
+  if (c.insightsMinGroupSize < 5) problems.push({ path: 'body.insightsMinGroupSize', message: 'must be at least 5 (the Viva Insights minimum)' });
+  return problems;
+}
+
+export async function putConfidentiality(deps: AdminDeps, principal: Principal, input: Confidentiality): Promise<Confidentiality> {
+  const problems = confidentialityProblems(input);
+  if (problems.length > 0) throw ruleViolation(problems);
+  return applyChange(deps, principal, async () => {
+    const current = await deps.store.get(principal.tenantId, confidentialityKey, storedConfidentiality);
+    const write: Write = current
+      ? { op: 'replace', rowKey: confidentialityKey, etag: current.etag, value: input }
+      : { op: 'create', rowKey: confidentialityKey, value: input };
+    return {
+      writes: [write],
+      audit: { action: 'confidentiality.put', target: 'settings/confidentiality', before: current?.value ?? defaultConfidentiality, after: input },
+      result: input,
+    };
+  });
+}
+
+/** Deletes every imported value of the tenant ("Glint stores a copy ..., which can be deleted at any time"). */
+export async function purgeInsightsData(deps: AdminDeps, principal: Principal): Promise<{ runId: string }> {
+  return applyChange(deps, principal, async () => {
+    const run = newRun({ runId: newRunId('del'), kind: 'delete' }, deps.now());
+    return {
+      writes: [{ op: 'create', rowKey: runRowKey(run.runId), value: run }],
+      audit: { action: 'data.purge', target: 'insights-data', before: null, after: { runId: run.runId } },
+      messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId: principal.tenantId, runId: run.runId, scope: { all: true } } }],
+      result: { runId: run.runId },
+    };
+  });
+}

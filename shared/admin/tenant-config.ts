@@ -1,0 +1,89 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal';
+import { DomainError } from '../domain/errors';
+import type { QueuedMessage, WorkQueues } from '../pipeline/work-queue';
+import { ConcurrencyError, type TenantStore, type Write } from '../storage/tenant-store';
+import { storedConsent, type StoredAudit, type StoredRun } from './schemas';
+
+// How every configuration change is applied: read the current state, decide (pure rules), then write
+// the change, its one audit entry and any run records in a single transaction. On a concurrent edit
+// (ETag mismatch) the whole decision is re-made on fresh state; after a few tries the client gets 409.
+// Work messages are sent only after the transaction committed; their runs are recorded as `queued`
+// first, so a message lost between the two is still visible and can be sent again.
+
+export interface AdminDeps {
+  store: TenantStore;
+  queues: WorkQueues;
+  now(): Date;
+}
+
+export interface ChangeSet<R> {
+  writes: Write[];
+  audit: { action: string; target: string; before: unknown; after: unknown };
+  messages?: QueuedMessage[];
+  result: R;
+}
+
+const maxAttempts = 4;
+
+export async function applyChange<R>(deps: AdminDeps, principal: Principal, decide: () => Promise<ChangeSet<R>>): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    const change = await decide();
+    const at = deps.now();
+    const audit: StoredAudit = { at: at.toISOString(), actor: principal.objectId, ...change.audit };
+    try {
+      await deps.store.commit(principal.tenantId, [...change.writes, { op: 'create', rowKey: auditRowKey(at), value: audit }]);
+    } catch (error) {
+      if (error instanceof ConcurrencyError && attempt < maxAttempts) continue;
+      if (error instanceof ConcurrencyError) {
+        throw new DomainError('conflict', 'The configuration changed while this request was applied. Read it again and retry.');
+      }
+      throw error;
+    }
+    for (const message of change.messages ?? []) await deps.queues.send(message);
+    return change.result;
+  }
+}
+
+// Newest first in key order: the key starts with the time counted down from year 2286.
+const maxMs = 9_999_999_999_999;
+export function auditRowKey(at: Date): string {
+  return `audit:${String(maxMs - at.getTime()).padStart(13, '0')}:${randomUUID()}`;
+}
+
+export async function requireConsent(deps: AdminDeps, tenantId: string): Promise<void> {
+  const consent = await deps.store.get(tenantId, 'consent', storedConsent);
+  if (consent?.value.status !== 'granted') {
+    throw new DomainError('consent-required', 'A Global Administrator must consent to share Viva Insights data with Glint first (PUT /api/consent).');
+  }
+}
+
+/** Import runs are named by what they import, so asking twice for the same (program, cycle, runDate) makes one run. */
+export function importRunId(tenantId: string, programId: string, cycleId: string, runDate: string): string {
+  const hash = createHash('sha256').update(`${tenantId}\n${programId}\n${cycleId}\n${runDate}`).digest('hex').slice(0, 20);
+  return `imp-${runDate}-${hash}`;
+}
+
+export function newRun(fields: Pick<StoredRun, 'runId' | 'kind'> & Partial<StoredRun>, now: Date): StoredRun {
+  return {
+    programId: null,
+    cycleId: null,
+    metricId: null,
+    runDate: null,
+    window: null,
+    status: 'queued',
+    progress: { employees: 0, chunksDone: 0, chunksTotal: null },
+    invalidRows: 0,
+    matchedEmployees: 0,
+    unmatchedGlintEmployees: 0,
+    unmatchedInsightsPersons: 0,
+    queuedAt: now.toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+    ...fields,
+  };
+}
+
+export const runRowKey = (runId: string) => `run:${runId}`;
+export const newRunId = (prefix: 'reb' | 'del') => `${prefix}-${randomUUID()}`;

@@ -1,0 +1,138 @@
+import { odata, RestError, TableTransaction, type TableClient, type TableEntity } from '@azure/data-tables';
+import type { z } from 'zod';
+
+// A tenant's configuration, audit log and run records live in one partition of one table (partition
+// key = the verified tenant id), so a change, its audit entry and the work it records commit in one
+// entity group transaction: together or not at all. Each row holds one JSON document, parsed with
+// zod on every read. Row keys are `<kind>:<id>` with ids validated before they get here.
+
+export interface Stored<T> {
+  rowKey: string;
+  value: T;
+  etag: string;
+}
+
+export type Write =
+  | { op: 'create'; rowKey: string; value: unknown }
+  | { op: 'replace'; rowKey: string; value: unknown; etag: string }
+  | { op: 'upsert'; rowKey: string; value: unknown }
+  // Batch deletes cannot carry an ETag (the SDK sends If-Match: *); the other writes of the same
+  // transaction carry the concurrency check.
+  | { op: 'delete'; rowKey: string };
+
+/** Someone else changed the partition between our read and our write (412), or created the same row (409). */
+export class ConcurrencyError extends Error {}
+
+interface Row {
+  partitionKey: string;
+  rowKey: string;
+  json: string;
+}
+
+// Table Storage caps a string property at 64 KiB (32 Ki UTF-16 code units).
+const maxJsonChars = 32 * 1024;
+const maxTransactionSize = 100;
+
+export class TenantStore {
+  readonly #table: TableClient;
+  #ready: Promise<void> | undefined;
+
+  constructor(table: TableClient) {
+    this.#table = table;
+  }
+
+  async get<T>(tenantId: string, rowKey: string, schema: z.ZodType<T>): Promise<Stored<T> | undefined> {
+    await this.#ensureTable();
+    try {
+      const entity = await this.#table.getEntity<Row>(tenantId, rowKey);
+      return { rowKey, value: parseRow(entity, schema), etag: entity.etag };
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Rows whose key starts with `prefix`, in key order, optionally after a key and up to a limit. */
+  async list<T>(tenantId: string, prefix: string, schema: z.ZodType<T>, options: { after?: string; limit?: number } = {}): Promise<Stored<T>[]> {
+    await this.#ensureTable();
+    const end = prefixEnd(prefix);
+    const filter = options.after?.startsWith(prefix)
+      ? odata`PartitionKey eq ${tenantId} and RowKey gt ${options.after} and RowKey lt ${end}`
+      : odata`PartitionKey eq ${tenantId} and RowKey ge ${prefix} and RowKey lt ${end}`;
+    const result: Stored<T>[] = [];
+    const pages = this.#table.listEntities<Row>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(options.limit ?? 1000, 1000) });
+    for await (const page of pages) {
+      for (const entity of page) {
+        result.push({ rowKey: entity.rowKey, value: parseRow(entity, schema), etag: entity.etag });
+        if (options.limit !== undefined && result.length >= options.limit) return result;
+      }
+    }
+    return result;
+  }
+
+  /** Applies every write in one entity group transaction. */
+  async commit(tenantId: string, writes: readonly Write[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (writes.length > maxTransactionSize) throw new Error(`A transaction holds at most ${maxTransactionSize} writes, got ${writes.length}`);
+    await this.#ensureTable();
+    const tx = new TableTransaction();
+    for (const write of writes) {
+      if (write.op === 'delete') {
+        tx.deleteEntity(tenantId, write.rowKey);
+        continue;
+      }
+      const entity: TableEntity<Row> = { partitionKey: tenantId, rowKey: write.rowKey, json: serialize(write.rowKey, write.value) };
+      if (write.op === 'create') tx.createEntity(entity);
+      else if (write.op === 'replace') tx.updateEntity(entity, 'Replace', { etag: write.etag });
+      else tx.upsertEntity(entity, 'Replace');
+    }
+    try {
+      await this.#table.submitTransaction(tx.actions);
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 412 || status === 409 || status === 404) throw new ConcurrencyError(`transaction rejected (${status})`);
+      throw error;
+    }
+  }
+
+  /** Every row of the tenant, for purges. */
+  async listAllKeys(tenantId: string): Promise<string[]> {
+    await this.#ensureTable();
+    const keys: string[] = [];
+    for await (const entity of this.#table.listEntities<Row>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}`, select: ['RowKey'] } })) {
+      keys.push(entity.rowKey);
+    }
+    return keys;
+  }
+
+  #ensureTable(): Promise<void> {
+    this.#ready ??= this.#table.createTable().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+}
+
+function parseRow<T>(entity: { rowKey?: string; json?: unknown }, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(String(entity.json));
+  } catch {
+    throw new Error(`Stored row ${entity.rowKey} is not JSON`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`Stored row ${entity.rowKey} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+function serialize(rowKey: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json.length > maxJsonChars) throw new Error(`Row ${rowKey} is too large for one Table Storage property (${json.length} characters)`);
+  return json;
+}
+
+/** The smallest string greater than every string starting with `prefix`. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
