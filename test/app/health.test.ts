@@ -21,9 +21,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+const authSettings = { AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint-tests', AUTH_LOCAL_KEYS_DIR: '.local/test-keys' };
+
 async function withEnv<T>(env: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
   const saved = { ...process.env };
-  for (const [k, v] of Object.entries(env)) {
+  for (const [k, v] of Object.entries({ ...authSettings, ...env })) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }

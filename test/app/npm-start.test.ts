@@ -46,7 +46,7 @@ async function stopWithSigint(child: ChildProcessWithoutNullStreams): Promise<nu
 
 async function checkContract(env: Record<string, string | undefined>): Promise<void> {
   const port = await freePort();
-  const { child, output } = start({ ...env, PORT: String(port) });
+  const { child, output } = start({ AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint', ...env, PORT: String(port) });
   try {
     await waitFor(() => output().includes(`Functions host listening on http://localhost:${port}`) || (child.exitCode !== null && Promise.reject(new Error(output()))), 'the ready line', 60_000);
     expect(output()).toMatch(/health: \[GET\] http:\/\/localhost:\d+\/api\/health/);
