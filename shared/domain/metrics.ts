@@ -112,9 +112,11 @@ export const metricCatalog: readonly Metric[] = [
 export function rangeProblems(max: readonly number[], path = 'max'): FieldError[] {
   const problems: FieldError[] = [];
   if (max.length !== 3) problems.push({ path, message: 'must have exactly three maxima' });
+  const valid = (m: number | undefined): m is number => m !== undefined && Number.isFinite(m) && m > 0;
   max.forEach((m, i) => {
-    if (!Number.isFinite(m) || m <= 0) problems.push({ path: `${path}.${i}`, message: 'must be a positive finite number' });
-    else if (i > 0 && !(m > (max[i - 1] as number))) problems.push({ path: `${path}.${i}`, message: `must be greater than max.${i - 1} (${max[i - 1]})` });
+    const previous = max[i - 1];
+    if (!valid(m)) problems.push({ path: `${path}.${i}`, message: 'must be a positive finite number' });
+    else if (valid(previous) && !(m > previous)) problems.push({ path: `${path}.${i}`, message: `must be greater than max.${i - 1} (${previous})` });
   });
   return problems;
 }
