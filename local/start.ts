@@ -1,8 +1,10 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { LocalFunctionsHost } from './host/functions-host';
 import { consoleLogger } from './host/logger';
+import { writeSyntheticCsv } from './synthetic-person-query';
+import { sundayOnOrBefore, addDays } from '../shared/domain/weeks';
 
 // `npm start`: Azurite (unless AzureWebJobsStorage names other storage) and the local Functions host
 // serving the compiled app, like `func start`. Settings come from local.settings.json (created from
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
     process.env.AzureWebJobsStorage = azurite.connectionString;
     console.log(`Azurite listening on 127.0.0.1:10000-10002 (data in .azurite/)`);
   }
+
+  await ensureSampleExport();
 
   const logLevel = process.env.LOCAL_HOST_LOG_LEVEL === 'debug' ? 'debug' : 'information';
   const host = await LocalFunctionsHost.start({ appDir, port, logger: consoleLogger(logLevel) });
@@ -67,6 +71,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Fills the local import folder with a generated person-query export, so the file source works at once. */
+async function ensureSampleExport(): Promise<void> {
+  const root = process.env.INSIGHTS_FILE_ROOT;
+  if (!root) return;
+  const folder = path.resolve(appDir, root);
+  process.env.INSIGHTS_FILE_ROOT = folder;
+  const file = path.join(folder, 'sample-export.csv');
+  if (existsSync(file)) return;
+  mkdirSync(folder, { recursive: true });
+  const lastSunday = addDays(sundayOnOrBefore(new Date().toISOString().slice(0, 10)), -7);
+  const rows = await writeSyntheticCsv(file, { people: 500, weeks: 26, lastSunday });
+  console.log(`Wrote a generated person-query export (${rows} rows, weeks up to ${lastSunday}) to ${path.relative(appDir, file)}`);
 }
 
 main().catch((error: Error) => {

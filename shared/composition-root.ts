@@ -1,12 +1,19 @@
 import { app } from '@azure/functions';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { AdminDeps } from './admin/tenant-config';
+import type { StoredSource } from './admin/schemas';
 import { resolveKeysDir } from './auth/local-keys';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
 import { parseSettings, type Settings } from './config/settings';
 import { metricCatalog, validateCatalog } from './domain/metrics';
 import type { HealthDependencies } from './health/health';
+import { createODataSource } from './insights/odata-source';
+import { insightsTokenProvider } from './insights/insights-credential';
+import { openFileSource } from './insights/file-source';
+import type { PersonQuerySource } from './insights/source';
+import type { PipelineDeps } from './pipeline/deps';
 import { WorkQueues } from './pipeline/work-queue';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { ValuesStore } from './storage/values-store';
 import { expandConnectionString, tableClient, tableServiceClient } from './storage/storage-account';
 import { TenantStore } from './storage/tenant-store';
 import { appVersion } from './version';
@@ -14,13 +21,14 @@ import { appVersion } from './version';
 // Built once per process: settings parsed, catalog checked, clients created. Functions receive what
 // they need from here and never read process.env or construct SDK clients themselves.
 
-export interface Services extends HealthDependencies, AdminDeps {
+export interface Services extends HealthDependencies, PipelineDeps {
   settings: Settings;
   tokenVerifier: TokenVerifier;
 }
 
 const probeTimeoutMs = 3000;
 const configTable = 'config';
+const valuesTable = 'insightsvalues';
 let services: Services | undefined;
 
 export function getServices(): Services {
@@ -40,6 +48,8 @@ export function getServices(): Services {
       localKeysDir: resolveKeysDir(settings.AUTH_LOCAL_KEYS_DIR),
     }),
     store: new TenantStore(tableClient(connection, configTable)),
+    values: new ValuesStore(tableClient(connection, valuesTable)),
+    openSource: (tenantId, source) => openSource(settings, connection, tenantId, source),
     queues: new WorkQueues(QueueServiceClient.fromConnectionString(connection)),
     now: () => new Date(),
     async probeTableStorage() {
@@ -47,6 +57,24 @@ export function getServices(): Services {
     },
   };
   return services;
+}
+
+function openSource(settings: Settings, connection: string, tenantId: string, source: StoredSource): PersonQuerySource {
+  if (source.type === 'file') {
+    return settings.INSIGHTS_FILE_ROOT
+      ? openFileSource({ name: source.name, folder: settings.INSIGHTS_FILE_ROOT })
+      : openFileSource({ name: source.name, container: BlobServiceClient.fromConnectionString(connection).getContainerClient(settings.INSIGHTS_FILE_CONTAINER) });
+  }
+  return createODataSource({
+    url: source.url,
+    getToken: insightsTokenProvider({
+      kind: settings.INSIGHTS_AUTH,
+      tenantId,
+      clientId: settings.INSIGHTS_CLIENT_ID,
+      clientSecret: settings.INSIGHTS_CLIENT_SECRET,
+      staticToken: settings.INSIGHTS_STATIC_TOKEN,
+    }),
+  });
 }
 
 // Parse settings when the app starts, so a bad setting stops start-up instead of failing a request.

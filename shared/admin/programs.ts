@@ -143,7 +143,7 @@ function importMessage(tenantId: string, run: StoredRun): QueuedMessage {
   };
 }
 
-function importRun(tenantId: string, programId: string, cycle: Cycle, runDate: string, now: Date, runId = importRunId(tenantId, programId, cycle.cycleId, runDate)): StoredRun {
+export function importRun(tenantId: string, programId: string, cycle: Cycle, runDate: string, now: Date, runId = importRunId(tenantId, programId, cycle.cycleId, runDate)): StoredRun {
   const { from, to } = importWindow(runDate, cycleSundays(cycle).last);
   return newRun({ runId, kind: 'import', programId, cycleId: cycle.cycleId, runDate, window: { from, to } }, now);
 }

@@ -100,6 +100,8 @@ export const storedRun = z.object({
   window: z.object({ from: dateSchema, to: dateSchema }).nullable(),
   status: runStatus,
   progress: z.object({ employees: z.number(), chunksDone: z.number(), chunksTotal: z.number().nullable() }),
+  /** Which chunks are done, as a base64 bit set, so a chunk delivered twice counts once. */
+  doneChunks: z.string().default(''),
   invalidRows: z.number(),
   matchedEmployees: z.number(),
   unmatchedGlintEmployees: z.number(),
@@ -110,6 +112,18 @@ export const storedRun = z.object({
   error: z.string().nullable(),
 });
 export type StoredRun = z.infer<typeof storedRun>;
+
+/** The import run whose data reports read for a cycle, and whether the cycle is final (SPEC section 9). */
+export const storedCycleState = z.object({
+  programId: z.string(),
+  cycleId: z.string(),
+  currentRunId: z.string(),
+  currentRunDate: dateSchema,
+  final: z.boolean(),
+  updatedAt: timestampSchema,
+});
+export type StoredCycleState = z.infer<typeof storedCycleState>;
+export const cycleStateKey = (programId: string, cycleId: string) => `cycle:${programId}:${cycleId}`;
 
 export const cycleImportState = z.object({
   lastRunId: z.string().nullable(),

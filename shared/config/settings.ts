@@ -17,6 +17,14 @@ const settingsSchema = z.object({
   AUTH_LOCAL_KEYS_DIR: z.string().trim().min(1).default('.local/keys'),
   // Set by App Service / Functions on every Azure instance; local tokens must never be accepted there.
   WEBSITE_INSTANCE_ID: z.string().optional(),
+  // Where export files of the file source are read: a local folder, else a blob container of the app's storage.
+  INSIGHTS_FILE_ROOT: z.string().trim().min(1).optional(),
+  INSIGHTS_FILE_CONTAINER: z.string().trim().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name').default('insights-import'),
+  // How the app gets tokens for the Viva Insights OData feed of a tenant.
+  INSIGHTS_AUTH: z.enum(['managed-identity', 'client-secret', 'workload-identity', 'static'], { error: 'must be managed-identity, client-secret, workload-identity or static' }).default('managed-identity'),
+  INSIGHTS_CLIENT_ID: z.string().trim().min(1).optional(),
+  INSIGHTS_CLIENT_SECRET: z.string().min(1).optional(),
+  INSIGHTS_STATIC_TOKEN: z.string().min(1).optional(),
   IMPORT_SCHEDULE: z
     .string()
     .trim()
@@ -27,6 +35,15 @@ const settingsSchema = z.object({
 const checkedSettingsSchema = settingsSchema.superRefine((s, ctx) => {
   if (s.AUTH_MODE === 'local' && s.WEBSITE_INSTANCE_ID) {
     ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'is "local", which is refused when running in Azure (WEBSITE_INSTANCE_ID is set)' });
+  }
+  if (s.INSIGHTS_AUTH === 'static' && s.WEBSITE_INSTANCE_ID) {
+    ctx.addIssue({ code: 'custom', path: ['INSIGHTS_AUTH'], message: 'is "static" (for the local simulator), which is refused when running in Azure' });
+  }
+  if (s.INSIGHTS_AUTH === 'static' && !s.INSIGHTS_STATIC_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['INSIGHTS_STATIC_TOKEN'], message: 'is required when INSIGHTS_AUTH is "static"' });
+  }
+  if (s.INSIGHTS_AUTH === 'client-secret' && (!s.INSIGHTS_CLIENT_ID || !s.INSIGHTS_CLIENT_SECRET)) {
+    ctx.addIssue({ code: 'custom', path: [s.INSIGHTS_CLIENT_ID ? 'INSIGHTS_CLIENT_SECRET' : 'INSIGHTS_CLIENT_ID'], message: 'is required when INSIGHTS_AUTH is "client-secret"' });
   }
 });
 

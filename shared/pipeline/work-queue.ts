@@ -17,23 +17,45 @@ export const pullMessage = z.object({
 });
 export type PullMessage = z.infer<typeof pullMessage>;
 
+/** One chunk of a pull's per-employee window aggregates: employee key → metric id → [sumNano, weeks]. */
+export const bucketMessage = z.object({
+  kind: z.literal('bucket'),
+  tenantId: z.string(),
+  runId: z.string(),
+  programId: z.string(),
+  cycleId: z.string(),
+  index: z.number().int().min(0),
+  employees: z.array(z.tuple([z.string(), z.record(z.string(), z.tuple([z.number(), z.number().int().min(1)]))])),
+});
+export type BucketMessage = z.infer<typeof bucketMessage>;
+
 export const reprocessMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rebucket'), tenantId: z.string(), runId: z.string(), metricId: z.string() }),
   z.object({
     kind: z.literal('delete'),
     tenantId: z.string(),
     runId: z.string(),
-    scope: z.union([z.object({ metricId: z.string() }), z.object({ programId: z.string() }), z.object({ all: z.literal(true) })]),
+    scope: z.union([
+      z.object({ metricId: z.string() }),
+      z.object({ programId: z.string() }),
+      z.object({ all: z.literal(true) }),
+      // The data of one superseded import run, once a newer run of its cycle succeeded.
+      z.object({ supersededRun: z.object({ programId: z.string(), cycleId: z.string(), runId: z.string() }) }),
+    ]),
   }),
 ]);
 export type ReprocessMessage = z.infer<typeof reprocessMessage>;
 
 export interface QueuedMessage {
   queue: QueueName;
-  body: PullMessage | ReprocessMessage;
+  body: PullMessage | BucketMessage | ReprocessMessage;
 }
 
-const maxEncodedBytes = 64 * 1024;
+export const maxEncodedBytes = 64 * 1024;
+
+export function encodeMessage(body: unknown): string {
+  return Buffer.from(JSON.stringify(body)).toString('base64');
+}
 
 export class WorkQueues {
   readonly #service: QueueServiceClient;
@@ -44,7 +66,7 @@ export class WorkQueues {
   }
 
   async send(message: QueuedMessage): Promise<void> {
-    const encoded = Buffer.from(JSON.stringify(message.body)).toString('base64');
+    const encoded = encodeMessage(message.body);
     if (encoded.length > maxEncodedBytes) throw new Error(`Message for ${message.queue} is ${encoded.length} bytes encoded; the limit is ${maxEncodedBytes}`);
     const queue = this.#service.getQueueClient(message.queue);
     let created = this.#created.get(message.queue);

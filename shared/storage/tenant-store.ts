@@ -95,14 +95,14 @@ export class TenantStore {
     }
   }
 
-  /** Every row of the tenant, for purges. */
-  async listAllKeys(tenantId: string): Promise<string[]> {
+  /** The tenants that have a row with this key (a scan across partitions: for the weekly schedule only). */
+  async tenantsWith(rowKey: string): Promise<string[]> {
     await this.#ensureTable();
-    const keys: string[] = [];
-    for await (const entity of this.#table.listEntities<Row>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}`, select: ['RowKey'] } })) {
-      keys.push(entity.rowKey);
+    const tenants: string[] = [];
+    for await (const entity of this.#table.listEntities<Row>({ queryOptions: { filter: odata`RowKey eq ${rowKey}`, select: ['PartitionKey'] } })) {
+      tenants.push(entity.partitionKey);
     }
-    return keys;
+    return tenants;
   }
 
   #ensureTable(): Promise<void> {

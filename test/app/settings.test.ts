@@ -9,6 +9,8 @@ describe('parseSettings', () => {
       AUTH_MODE: 'entra',
       AUTH_JWKS_URI: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
       AUTH_LOCAL_KEYS_DIR: '.local/keys',
+      INSIGHTS_FILE_CONTAINER: 'insights-import',
+      INSIGHTS_AUTH: 'managed-identity',
       IMPORT_SCHEDULE: '0 0 6 * * 0',
     });
   });
@@ -22,6 +24,13 @@ describe('parseSettings', () => {
     expect(parseSettings({ ...required, AUTH_MODE: 'local' }).AUTH_MODE).toBe('local');
     expect(() => parseSettings({ ...required, AUTH_MODE: 'local', WEBSITE_INSTANCE_ID: 'abc123' })).toThrow(/AUTH_MODE is "local", which is refused when running in Azure/);
     expect(() => parseSettings({ ...required, AUTH_MODE: 'anonymous' })).toThrow(/AUTH_MODE must be "entra" or "local"/);
+  });
+
+  it('checks the Insights credential settings', () => {
+    expect(() => parseSettings({ ...required, INSIGHTS_AUTH: 'static' })).toThrow(/INSIGHTS_STATIC_TOKEN is required/);
+    expect(() => parseSettings({ ...required, INSIGHTS_AUTH: 'static', INSIGHTS_STATIC_TOKEN: 't', WEBSITE_INSTANCE_ID: 'x' })).toThrow(/INSIGHTS_AUTH is "static"/);
+    expect(() => parseSettings({ ...required, INSIGHTS_AUTH: 'client-secret', INSIGHTS_CLIENT_ID: 'id' })).toThrow(/INSIGHTS_CLIENT_SECRET is required/);
+    expect(() => parseSettings({ ...required, INSIGHTS_FILE_CONTAINER: 'Bad_Name' })).toThrow(/INSIGHTS_FILE_CONTAINER must be a blob container name/);
   });
 
   it('names every bad setting at once', () => {

@@ -1,0 +1,193 @@
+import { toDayNumber } from './weeks';
+
+// Per-employee 12-week means and their buckets (SPEC section 9). A mean that equals a maximum exactly
+// belongs to the higher bucket, so nothing here divides or sums binary fractions: every value is
+// rounded once to an integer number of nano-units (1e-9), and sums and comparisons are on integers.
+
+/**
+ * The largest accepted weekly value. Exactness needs every sum of nano-units to stay below 2^53:
+ * 1e5 * 1e9 = 1e14 per week leaves room for 90 weeks, well beyond a 12-week window (1e6 would
+ * overflow exactness after 9 weeks). Weekly hours and network sizes are far below it.
+ */
+export const maxMetricValue = 100_000;
+
+const nanoPerUnit = 1e9;
+
+/** Exact for values up to maxMetricValue with at most 9 decimals: the product's error stays below 0.5. */
+export function toNano(value: number): number {
+  return Math.round(value * nanoPerUnit);
+}
+
+const maxValueNano = toNano(maxMetricValue);
+const maxWindowWeeks = Math.floor(Number.MAX_SAFE_INTEGER / maxValueNano);
+
+export interface Aggregate {
+  sumNano: number;
+  weeks: number;
+}
+
+export type Bucket = 1 | 2 | 3 | 4;
+
+function assertHasWeeks({ sumNano, weeks }: Aggregate): void {
+  if (!Number.isSafeInteger(weeks) || weeks < 1) throw new RangeError(`an aggregate needs at least one week, got ${weeks}`);
+  if (!Number.isSafeInteger(sumNano) || sumNano < 0) throw new RangeError(`sumNano must be a non-negative safe integer, got ${sumNano}`);
+}
+
+/** For display only: buckets come from bucketOf, which never divides. */
+export function meanOf(aggregate: Aggregate): number {
+  assertHasWeeks(aggregate);
+  return aggregate.sumNano / aggregate.weeks / nanoPerUnit;
+}
+
+/**
+ * mean < m ⟺ sumNano < toNano(m) * weeks, both sides integers. The product is exact up to 2^53;
+ * above that it still exceeds every possible sum, which stays below 2^53, so the comparison holds.
+ */
+export function bucketOf(aggregate: Aggregate, max: readonly [number, number, number]): Bucket {
+  assertHasWeeks(aggregate);
+  const below = (m: number) => aggregate.sumNano < toNano(m) * aggregate.weeks;
+  if (below(max[0])) return 1;
+  if (below(max[1])) return 2;
+  if (below(max[2])) return 3;
+  return 4;
+}
+
+export interface WindowRow {
+  employeeKey: string;
+  metricDate: string;
+  values: Readonly<Record<string, number>>;
+}
+
+export interface WindowAggregatorOptions {
+  /** Sunday dates, both inclusive. */
+  window: { from: string; to: string };
+  metricIds: readonly string[];
+}
+
+/**
+ * Non-negative nano values below 2^48 (every value is at most 1e14 < 2^47), 6 bytes a cell instead of
+ * a float64's 8: a 32-bit low part and a 16-bit high part, whose all-ones pattern marks an absent cell.
+ * Cells live in fixed blocks, so growing never copies the arena at twice its size.
+ */
+class NanoCells {
+  private static readonly blockCells = 1 << 17;
+  private static readonly absentHigh = 0xffff;
+  private static readonly lowRange = 2 ** 32;
+  private readonly low: Uint32Array[] = [];
+  private readonly high: Uint16Array[] = [];
+  private length = 0;
+
+  /** Appends `count` absent cells and returns the index of the first. */
+  append(count: number): number {
+    const first = this.length;
+    this.length += count;
+    while (this.low.length * NanoCells.blockCells < this.length) {
+      this.low.push(new Uint32Array(NanoCells.blockCells));
+      this.high.push(new Uint16Array(NanoCells.blockCells).fill(NanoCells.absentHigh));
+    }
+    return first;
+  }
+
+  /** The cell's value, or null when it has none. */
+  get(index: number): number | null {
+    const block = Math.floor(index / NanoCells.blockCells);
+    const at = index % NanoCells.blockCells;
+    const high = this.high[block]![at]!;
+    return high === NanoCells.absentHigh ? null : high * NanoCells.lowRange + this.low[block]![at]!;
+  }
+
+  set(index: number, nano: number): void {
+    const block = Math.floor(index / NanoCells.blockCells);
+    const at = index % NanoCells.blockCells;
+    const high = Math.floor(nano / NanoCells.lowRange);
+    this.high[block]![at] = high;
+    this.low[block]![at] = nano - high * NanoCells.lowRange;
+  }
+}
+
+/**
+ * Streams person-query rows of one window into per-employee, per-metric sums.
+ *
+ * Each (employee, metric, week) cell keeps its nano value, because a week must count once even when
+ * the source repeats its row (overlapping pages or exports), and resolving a repeat that disagrees
+ * needs the value seen before. Duplicate rule, independent of row order: a week has a value if any of
+ * its rows has one, and when they disagree the largest value wins.
+ *
+ * Memory: 6 bytes per (employee, requested metric, window week) plus one map entry per employee, and
+ * no per-row state: 100,000 employees × 10 metrics × 12 weeks ≈ 72 MB of cells (≈ 80 MB measured).
+ */
+export class WindowAggregator {
+  private readonly from: string;
+  private readonly to: string;
+  private readonly fromDay: number;
+  private readonly weekCount: number;
+  private readonly metricIds: readonly string[];
+  private readonly metricIndex: ReadonlyMap<string, number>;
+  /** employeeKey → index of the employee's first cell; cells run metric by metric, week by week. */
+  private readonly firstCell = new Map<string, number>();
+  private readonly cells = new NanoCells();
+
+  constructor({ window, metricIds }: WindowAggregatorOptions) {
+    const fromDay = toDayNumber(window.from);
+    const toDay = toDayNumber(window.to);
+    const span = (toDay - fromDay) / 7;
+    if (!Number.isInteger(span) || span < 0) throw new RangeError(`window ${window.from}..${window.to} is not a whole number of weeks`);
+    this.weekCount = span + 1;
+    if (this.weekCount > maxWindowWeeks) throw new RangeError(`a window of ${this.weekCount} weeks exceeds ${maxWindowWeeks}, beyond which sums lose exactness`);
+    this.from = window.from;
+    this.to = window.to;
+    this.fromDay = fromDay;
+    this.metricIds = [...new Set(metricIds)];
+    this.metricIndex = new Map(this.metricIds.map((id, i) => [id, i]));
+  }
+
+  get size(): number {
+    return this.firstCell.size;
+  }
+
+  /** Values of metrics not asked for are ignored; an in-window row without values still counts its employee. */
+  add(row: WindowRow): 'used' | 'outside-window' {
+    if (row.metricDate < this.from || row.metricDate > this.to) return 'outside-window';
+    const week = (toDayNumber(row.metricDate) - this.fromDay) / 7;
+    if (!Number.isInteger(week)) throw new RangeError(`metricDate ${row.metricDate} is not a Sunday of the window`);
+    let first = this.firstCell.get(row.employeeKey);
+    if (first === undefined) {
+      first = this.cells.append(this.metricIds.length * this.weekCount);
+      this.firstCell.set(row.employeeKey, first);
+    }
+    for (const [metricId, value] of Object.entries(row.values)) {
+      const metric = this.metricIndex.get(metricId);
+      if (metric === undefined) continue;
+      const nano = toNano(value);
+      if (!(nano >= 0 && nano <= maxValueNano)) throw new RangeError(`${metricId} value ${value} is outside 0..${maxMetricValue}`);
+      const cell = first + metric * this.weekCount + week;
+      const previous = this.cells.get(cell);
+      if (previous === null || nano > previous) this.cells.set(cell, nano);
+    }
+    return 'used';
+  }
+
+  /**
+   * In ascending employee-key order (UTF-16 code units), so consumers can cut deterministic chunks
+   * while streaming. Only metrics with at least one week appear in an employee's record.
+   */
+  *employees(): IterableIterator<[string, Record<string, Aggregate>]> {
+    for (const employeeKey of [...this.firstCell.keys()].sort()) {
+      const first = this.firstCell.get(employeeKey) as number;
+      const metrics: Record<string, Aggregate> = {};
+      this.metricIds.forEach((metricId, metric) => {
+        let sumNano = 0;
+        let weeks = 0;
+        const start = first + metric * this.weekCount;
+        for (let cell = start; cell < start + this.weekCount; cell++) {
+          const nano = this.cells.get(cell);
+          if (nano === null) continue;
+          sumNano += nano;
+          weeks++;
+        }
+        if (weeks > 0) metrics[metricId] = { sumNano, weeks };
+      });
+      yield [employeeKey, metrics];
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { addAbortSignal, pipeline, Transform, type Readable } from 'node:stream';
+import type { ContainerClient } from '@azure/storage-blob';
+import { parse } from 'csv-parse';
+import { parser as jsonParser } from 'stream-json';
+import { pick } from 'stream-json/filters/Pick';
+import { streamArray } from 'stream-json/streamers/StreamArray';
+import { isRawRecord, rawRecordDescription, SourceError, type PersonQuerySource, type RawRecord } from './source';
+
+// A person-query export read from a local folder (INSIGHTS_FILE_ROOT) or from a blob container,
+// streamed and handed out chunkRows records at a time: exports run to millions of rows.
+
+export interface FileSourceOptions {
+  /** A plain file name (no folders), also the blob name. */
+  name: string;
+  folder?: string;
+  container?: ContainerClient;
+  chunkRows?: number;
+}
+
+type Format = 'csv' | 'json';
+
+const defaultChunkRows = 5000;
+// File errors that the same pull retried later would hit again.
+const permanentFileErrors = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM']);
+
+export function openFileSource(options: FileSourceOptions): PersonQuerySource {
+  const { name, chunkRows = defaultChunkRows } = options;
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new SourceError(`chunkRows must be a positive integer, not ${chunkRows}`, false);
+  checkPlainName(name);
+  const format = formatOf(name);
+  const open = opener(options);
+  return {
+    pages: (signal) => readChunks({ name, format, chunkRows, open, signal }),
+  };
+}
+
+function opener({ name, folder, container }: FileSourceOptions): ReadRequest['open'] {
+  if (folder !== undefined && container === undefined) return async () => openLocalFile(folder, name);
+  if (container !== undefined && folder === undefined) return (signal) => openBlob(container, name, signal);
+  throw new SourceError('a file source needs exactly one of a folder or a blob container', false);
+}
+
+// The name comes from a tenant's configuration; the API already refuses paths, this is defence in depth.
+function checkPlainName(name: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (name === '' || /[/\\]|\.\.|[\u0000-\u001f\u007f]/.test(name)) {
+    throw new SourceError(`"${printable(name)}" is not a plain file name (no folders, "..", or control characters)`, false);
+  }
+}
+
+function formatOf(name: string): Format {
+  const extension = path.extname(name).toLowerCase();
+  if (extension === '.csv') return 'csv';
+  if (extension === '.json') return 'json';
+  throw new SourceError(`${name}: only .csv and .json person-query exports can be read`, false);
+}
+
+function openLocalFile(folder: string, name: string): Readable {
+  const root = path.resolve(folder);
+  const file = path.resolve(root, name);
+  if (path.dirname(file) !== root) throw new SourceError(`${name} is outside the import folder`, false);
+  return createReadStream(file);
+}
+
+async function openBlob(container: ContainerClient, name: string, signal?: AbortSignal): Promise<Readable> {
+  // maxRetryRequests lets the SDK resume a download cut off mid-file instead of failing the pull.
+  const response = await container.getBlobClient(name).download(0, undefined, { abortSignal: signal, maxRetryRequests: 5 });
+  if (!response.readableStreamBody) throw new SourceError(`${name}: the blob download returned no body`, true);
+  return response.readableStreamBody as Readable;
+}
+
+interface ReadRequest {
+  name: string;
+  format: Format;
+  chunkRows: number;
+  open(signal?: AbortSignal): Promise<Readable>;
+  signal?: AbortSignal;
+}
+
+async function* readChunks({ name, format, chunkRows, open, signal }: ReadRequest): AsyncGenerator<RawRecord[]> {
+  let chunk: RawRecord[] = [];
+  // The first error tells where a failure started: pipeline then destroys the other stages with it.
+  let invalidContent: Error | undefined;
+  let failed = false;
+  try {
+    signal?.throwIfAborted();
+    const input = await open(signal);
+    const stages = format === 'csv' ? csvStages() : jsonStages(name);
+    input.once('error', () => (failed = true));
+    for (const stage of stages) {
+      stage.once('error', (error: Error) => {
+        if (!failed && !isAbort(error) && !(error instanceof SourceError)) invalidContent = error;
+        failed = true;
+      });
+    }
+    // pipeline destroys every stage when one fails or the consumer stops early, so the file or the
+    // download is always released; errors surface through the last stage, which is what is iterated.
+    const records = pipeline([input, ...stages], () => undefined) as unknown as Readable;
+    if (signal) addAbortSignal(signal, records);
+    for await (const record of records as AsyncIterable<RawRecord>) {
+      chunk.push(record);
+      if (chunk.length === chunkRows) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+  } catch (error) {
+    throw invalidContent !== undefined && error === invalidContent ? invalidContentError(invalidContent, name, format) : asSourceError(error, name);
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function csvStages(): Transform[] {
+  // Values stay strings: the column mapping decides what is numeric, and casting here would turn
+  // employee ids like "007" into numbers.
+  return [parse({ bom: true, columns: true, skip_empty_lines: true })];
+}
+
+// Either a top-level array of records or an OData page ({"value": [...]}), streamed element by element.
+function jsonStages(name: string): Transform[] {
+  let found = false;
+  const recordsArray = pick({
+    filter: (stack, token) => {
+      const isRecordsArray = token.name === 'startArray' && (stack.length === 0 || (stack.length === 1 && stack[0] === 'value'));
+      if (isRecordsArray) found = true;
+      return isRecordsArray;
+    },
+    once: true,
+  });
+  const toRecords = streamArray();
+  const unwrap = new Transform({
+    objectMode: true,
+    transform(item: { key: number; value: unknown }, _encoding, done) {
+      if (!isRawRecord(item.value)) return done(new SourceError(`${name}: record ${item.key} is not ${rawRecordDescription}`, false));
+      done(null, item.value);
+    },
+    flush(done) {
+      done(found ? null : new SourceError(`${name}: expected a JSON array of records or an object with a "value" array`, false));
+    },
+  });
+  return [jsonParser(), recordsArray, toRecords, unwrap];
+}
+
+function invalidContentError(error: Error, name: string, format: Format): SourceError {
+  // csv-parse messages quote field values (personal data); its code and line are enough to find the fault.
+  const { code, lines } = error as { code?: unknown; lines?: unknown };
+  const detail = format === 'csv' ? `${String(code)} near line ${String(lines)}` : error.message;
+  return new SourceError(`${name} is not a valid ${format.toUpperCase()} person-query export (${detail})`, false, { cause: error });
+}
+
+function asSourceError(error: unknown, name: string): unknown {
+  if (error instanceof SourceError || isAbort(error)) return error;
+  const { code, statusCode: status } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (code === 'ENOENT' || status === 404) return new SourceError(`${name} was not found in the import ${status === 404 ? 'container' : 'folder'}`, false, { cause: error });
+  if (typeof code === 'string' && permanentFileErrors.has(code)) return new SourceError(`${name} cannot be read (${code})`, false, { cause: error });
+  return new SourceError(`${name} could not be read: ${(error as { message?: unknown } | null)?.message ?? String(error)}`, true, { cause: error });
+}
+
+// By name, not instanceof: stream errors come from Node's own realm, which differs from the caller's under jest or vm.
+function isAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, '?');
+}

@@ -1,0 +1,186 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { isRawRecord, rawRecordDescription, SourceError, type PersonQuerySource, type RawRecord } from './source';
+
+// A Viva Insights person query read over its OData feed, one page (~10,000 rows) at a time. Each
+// request is retried on its own, so a transient fault on page 90 of 120 does not restart the pull.
+
+export interface ODataSourceOptions {
+  url: string;
+  getToken: (forceRefresh: boolean) => Promise<string>;
+  fetch?: typeof fetch;
+  /** Tries per request, the first included. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Deadline of one request, body included. */
+  pageTimeoutMs?: number;
+}
+
+interface Policy {
+  getToken: (forceRefresh: boolean) => Promise<string>;
+  fetch: typeof fetch;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+  pageTimeoutMs: number;
+}
+
+// A server asking for a longer pause than this is treated as asking for this; the queue's own
+// retry of the whole pull covers longer outages.
+const maxRetryAfterMs = 5 * 60_000;
+
+const odataPage = z.object({
+  value: z.array(z.custom<RawRecord>(isRawRecord, `each record must be ${rawRecordDescription}`)),
+  '@odata.nextLink': z.url().optional(),
+});
+type ODataPage = z.infer<typeof odataPage>;
+
+type Attempt =
+  | { kind: 'page'; page: ODataPage }
+  | { kind: 'unauthorized' }
+  | { kind: 'transient'; reason: string; retryAfterMs?: number };
+
+export function createODataSource(options: ODataSourceOptions): PersonQuerySource {
+  const policy: Policy = {
+    getToken: options.getToken,
+    fetch: options.fetch ?? fetch,
+    maxAttempts: options.maxAttempts ?? 6,
+    baseDelayMs: options.baseDelayMs ?? 500,
+    maxDelayMs: options.maxDelayMs ?? 30_000,
+    sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
+    random: options.random ?? Math.random,
+    pageTimeoutMs: options.pageTimeoutMs ?? 120_000,
+  };
+  const origin = originOf(options.url);
+  return {
+    pages: (signal) => readPages(policy, options.url, origin, signal),
+  };
+}
+
+async function* readPages(policy: Policy, firstUrl: string, origin: string, signal?: AbortSignal): AsyncGenerator<RawRecord[]> {
+  let url: string | undefined = firstUrl;
+  while (url !== undefined) {
+    const page = await fetchPage(policy, url, signal);
+    const nextLink = page['@odata.nextLink'];
+    // The bearer token goes with every request, so it must only ever go to the configured service.
+    if (nextLink !== undefined && originOf(nextLink) !== origin) {
+      throw new SourceError('Viva Insights sent a next-page link to another host than the configured feed', false);
+    }
+    yield page.value;
+    url = nextLink;
+  }
+}
+
+async function fetchPage(policy: Policy, url: string, signal?: AbortSignal): Promise<ODataPage> {
+  let failedAttempts = 0;
+  let tokenRefreshed = false;
+  let forceRefresh = false;
+  for (;;) {
+    signal?.throwIfAborted();
+    const token = await tokenFor(policy, forceRefresh);
+    forceRefresh = false;
+    const attempt = await attemptPage(policy, url, token, signal);
+    if (attempt.kind === 'page') return attempt.page;
+    if (attempt.kind === 'unauthorized') {
+      // One fresh token covers a token that expired or was revoked since it was cached; refusing
+      // a fresh one too means missing consent or permissions, which waiting does not fix.
+      if (tokenRefreshed) throw new SourceError('Viva Insights refused the token (HTTP 401), also a freshly issued one', false);
+      tokenRefreshed = true;
+      forceRefresh = true;
+      continue;
+    }
+    failedAttempts++;
+    if (failedAttempts >= policy.maxAttempts) {
+      throw new SourceError(`Viva Insights did not deliver a page after ${failedAttempts} attempts (last: ${attempt.reason})`, true);
+    }
+    await policy.sleep(attempt.retryAfterMs ?? backoffMs(policy, failedAttempts - 1), signal);
+  }
+}
+
+async function tokenFor(policy: Policy, forceRefresh: boolean): Promise<string> {
+  try {
+    return await policy.getToken(forceRefresh);
+  } catch (error) {
+    throw new SourceError(`no token for Viva Insights: ${(error as { message?: unknown } | null)?.message ?? String(error)}`, true, { cause: error });
+  }
+}
+
+async function attemptPage(policy: Policy, url: string, token: string, signal?: AbortSignal): Promise<Attempt> {
+  const deadline = AbortSignal.timeout(policy.pageTimeoutMs);
+  const requestSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  let response: Response;
+  try {
+    response = await policy.fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal: requestSignal });
+  } catch (error) {
+    return networkFailure(error, signal);
+  }
+  const { status } = response;
+  if (!response.ok) {
+    // Unread bodies keep the connection busy until collected.
+    await response.body?.cancel().catch(() => undefined);
+    if (status === 401) return { kind: 'unauthorized' };
+    if (status === 429 || status >= 500) return { kind: 'transient', reason: `HTTP ${status}`, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+    throw new SourceError(`Viva Insights answered HTTP ${status} for the person query`, false);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    return networkFailure(error, signal);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // A 200 whose body does not parse is a page cut off in transit; asking again gets it whole.
+    return { kind: 'transient', reason: 'the page arrived incomplete (invalid JSON)' };
+  }
+  const parsed = odataPage.safeParse(json);
+  if (!parsed.success) throw new SourceError(`Viva Insights sent a page of an unexpected shape: ${firstIssue(parsed.error)}`, false);
+  return { kind: 'page', page: parsed.data };
+}
+
+function networkFailure(error: unknown, signal?: AbortSignal): Attempt {
+  if (signal?.aborted) throw signal.reason;
+  // Duck-typed: fetch's errors come from Node's own realm, so instanceof Error fails under jest or vm.
+  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  if (name === 'TimeoutError') return { kind: 'transient', reason: 'the request timed out' };
+  const detail = cause?.code ?? cause?.message;
+  const text = String(message ?? error);
+  return { kind: 'transient', reason: detail === undefined ? text : `${text} (${String(detail)})` };
+}
+
+/** Full jitter: spreads the retries of many pulls hitting the same throttled service. */
+function backoffMs(policy: Policy, retry: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry) * policy.random();
+}
+
+/** Retry-After is delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  if (Number.isNaN(ms)) return undefined;
+  return Math.min(Math.max(ms, 0), maxRetryAfterMs);
+}
+
+function firstIssue(error: z.ZodError): string {
+  const [issue] = error.issues;
+  if (!issue) return 'invalid';
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'the page';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return `${where}: ${issue.message}${more}`;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch (error) {
+    throw new SourceError('the Viva Insights feed URL is not a valid URL', false, { cause: error });
+  }
+}

@@ -1,0 +1,92 @@
+import type { Principal } from '../auth/principal';
+import { notFound, ruleViolation } from '../domain/errors';
+import { bucketLabels, rangeProblems, type Ranges } from '../domain/metrics';
+import { sundayOnOrBefore } from '../domain/weeks';
+import { cycleStateKey, storedAttribute, storedCycleState, storedProgram, storedRun, type StoredRun } from '../admin/schemas';
+import { runRowKey } from '../admin/tenant-config';
+import { getConfidentiality } from '../admin/settings';
+import { bucketOf } from '../domain/aggregation';
+import type { PipelineDeps } from './deps';
+import { scheduleTenant } from './schedule';
+import { requireConsent } from '../admin/tenant-config';
+
+// The read side of imports for administrators: runs, the schedule run on demand, and how employees
+// of a cycle spread over an attribute's buckets (with saved or previewed ranges).
+
+export type RunView = Omit<StoredRun, 'doneChunks' | 'queuedAt'> & { queuedAt: string };
+
+export const runView = ({ doneChunks: _done, ...run }: StoredRun): RunView => run;
+
+export async function listRuns(deps: PipelineDeps, principal: Principal, filter: { programId?: string | undefined; cycleId?: string | undefined }): Promise<RunView[]> {
+  const runs = await deps.store.list(principal.tenantId, 'run:', storedRun);
+  return runs
+    .map((r) => r.value)
+    .filter((r) => (filter.programId === undefined || r.programId === filter.programId) && (filter.cycleId === undefined || r.cycleId === filter.cycleId))
+    .sort((a, b) => (a.queuedAt < b.queuedAt ? 1 : a.queuedAt > b.queuedAt ? -1 : 0))
+    .map(runView);
+}
+
+export async function getRun(deps: PipelineDeps, principal: Principal, runId: string): Promise<RunView> {
+  const run = await deps.store.get(principal.tenantId, runRowKey(runId), storedRun);
+  if (!run) throw notFound(`Run ${runId}`);
+  return runView(run.value);
+}
+
+/** POST /api/imports/run: today's Sunday schedule for the caller's tenant, now. */
+export async function runScheduleNow(deps: PipelineDeps, principal: Principal): Promise<RunView[]> {
+  await requireConsent(deps, principal.tenantId);
+  const runDate = sundayOnOrBefore(deps.now().toISOString().slice(0, 10));
+  return (await scheduleTenant(deps, principal.tenantId, runDate)).map(runView);
+}
+
+export interface DistributionBucket {
+  bucket: 1 | 2 | 3 | 4;
+  label: string;
+  employees: number | null;
+  belowThreshold: boolean;
+}
+
+export async function distribution(
+  deps: PipelineDeps,
+  principal: Principal,
+  metricId: string,
+  query: { programId: string; cycleId: string; max?: Ranges | undefined },
+): Promise<{ metricId: string; programId: string; cycleId: string; max: Ranges; preview: boolean; runId: string | null; buckets: DistributionBucket[] }> {
+  const { tenantId } = principal;
+  if (query.max) {
+    const problems = rangeProblems(query.max, 'query.max');
+    if (problems.length > 0) throw ruleViolation(problems);
+  }
+  const [attribute, program, state, confidentiality] = await Promise.all([
+    deps.store.get(tenantId, `attribute:${metricId}`, storedAttribute),
+    deps.store.get(tenantId, `program:${query.programId}`, storedProgram),
+    deps.store.get(tenantId, cycleStateKey(query.programId, query.cycleId), storedCycleState),
+    getConfidentiality(deps, principal),
+  ]);
+  if (!attribute) throw notFound(`Attribute ${metricId}`);
+  if (!program || !program.value.cycles.some((c) => c.cycleId === query.cycleId)) throw notFound(`Cycle ${query.cycleId} of program ${query.programId}`);
+  const max = query.max ?? attribute.value.max;
+  const counts = [0, 0, 0, 0];
+  if (state) {
+    const scope = { tenantId, programId: query.programId, cycleId: query.cycleId, runId: state.value.currentRunId };
+    for await (const employee of deps.values.scan(scope, [metricId])) {
+      const value = employee.metrics[metricId];
+      if (value) counts[(query.max ? bucketOf(value, max) : value.bucket) - 1]!++;
+    }
+  }
+  // The report threshold (SPEC section 12): a group this small would be hidden, so its size is too.
+  const threshold = Math.max(confidentiality.minResponses, confidentiality.insightsMinGroupSize);
+  const labels = bucketLabels(max);
+  return {
+    metricId,
+    programId: query.programId,
+    cycleId: query.cycleId,
+    max,
+    preview: query.max !== undefined,
+    runId: state?.value.currentRunId ?? null,
+    buckets: counts.map((count, i) => {
+      const below = count > 0 && count < threshold;
+      return { bucket: (i + 1) as 1 | 2 | 3 | 4, label: labels[i]!, employees: below ? null : count, belowThreshold: below };
+    }),
+  };
+}

@@ -1,0 +1,78 @@
+import { storedAttribute, storedCycleState, storedRun } from '../admin/schemas';
+import { bucketOf } from '../domain/aggregation';
+import { metricCatalog } from '../domain/metrics';
+import type { Write } from '../storage/tenant-store';
+import type { RunScope } from '../storage/values-store';
+import type { PipelineDeps } from './deps';
+import { cancelRun, changeRun, consentGranted, isFinished } from './runs';
+import type { ReprocessMessage } from './work-queue';
+
+// insights-reprocess: work on stored values without pulling again (SPEC sections 7 and 11):
+// re-bucket a metric after a range change, or delete exactly the data an attribute deletion, a
+// program removal, a purge or a newer import run names. Each step is idempotent: re-bucketing sets
+// buckets computed from the stored sums, deleting what is already gone deletes nothing.
+
+const allMetricIds = metricCatalog.map((m) => m.id);
+
+export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): Promise<void> {
+  const { tenantId } = message;
+  if (message.kind === 'delete' && 'supersededRun' in message.scope) {
+    await deps.values.deleteRun({ tenantId, ...message.scope.supersededRun });
+    return;
+  }
+  const started = await changeRun(deps, tenantId, message.runId, (run) =>
+    isFinished(run) ? null : { run: { ...run, status: 'running', startedAt: run.startedAt ?? deps.now().toISOString() } },
+  );
+  if (!started || isFinished(started)) return;
+
+  if (message.kind === 'rebucket') {
+    // Re-bucketing writes data: it stops with consent, like imports. Deletions always go ahead.
+    if (!(await consentGranted(deps, tenantId))) {
+      await cancelRun(deps, tenantId, message.runId, 'consent revoked');
+      return;
+    }
+    await rebucket(deps, tenantId, message.metricId);
+  } else if ('metricId' in message.scope) {
+    const metricId = message.scope.metricId;
+    for (const scope of await currentRuns(deps, tenantId)) await deps.values.removeMetric(scope, metricId, allMetricIds);
+  } else {
+    const programId = 'programId' in message.scope ? message.scope.programId : undefined;
+    await deleteImportedData(deps, tenantId, programId);
+  }
+  await changeRun(deps, tenantId, message.runId, (run) => (isFinished(run) ? null : { run: { ...run, status: 'succeeded', finishedAt: deps.now().toISOString() } }));
+}
+
+/** The runs whose data reports read: one per imported cycle. */
+async function currentRuns(deps: PipelineDeps, tenantId: string, programId?: string): Promise<RunScope[]> {
+  const states = await deps.store.list(tenantId, programId ? `cycle:${programId}:` : 'cycle:', storedCycleState);
+  return states.map(({ value }) => ({ tenantId, programId: value.programId, cycleId: value.cycleId, runId: value.currentRunId }));
+}
+
+async function rebucket(deps: PipelineDeps, tenantId: string, metricId: string): Promise<void> {
+  const attribute = await deps.store.get(tenantId, `attribute:${metricId}`, storedAttribute);
+  if (!attribute) return; // deleted since: its values are being deleted, nothing to re-bucket
+  for (const scope of await currentRuns(deps, tenantId)) {
+    const changed: { employeeKey: string; bucket: 1 | 2 | 3 | 4 }[] = [];
+    for await (const employee of deps.values.scan(scope, [metricId])) {
+      const value = employee.metrics[metricId];
+      if (!value) continue;
+      const bucket = bucketOf(value, attribute.value.max);
+      if (bucket !== value.bucket) changed.push({ employeeKey: employee.employeeKey, bucket });
+    }
+    await deps.values.setBuckets(scope, metricId, changed);
+  }
+}
+
+/** Deletes the data of every import run (of one program, or of the tenant) and forgets the cycles' current runs. */
+async function deleteImportedData(deps: PipelineDeps, tenantId: string, programId: string | undefined): Promise<void> {
+  const runs = (await deps.store.list(tenantId, 'run:', storedRun)).filter(
+    (r) => r.value.kind === 'import' && r.value.programId !== null && r.value.cycleId !== null && (programId === undefined || r.value.programId === programId),
+  );
+  for (const { value: run } of runs) {
+    await deps.values.deleteRun({ tenantId, programId: run.programId as string, cycleId: run.cycleId as string, runId: run.runId });
+  }
+  const states = await deps.store.list(tenantId, programId ? `cycle:${programId}:` : 'cycle:', storedCycleState);
+  for (let i = 0; i < states.length; i += 100) {
+    await deps.store.commit(tenantId, states.slice(i, i + 100).map((s): Write => ({ op: 'delete', rowKey: s.rowKey })));
+  }
+}

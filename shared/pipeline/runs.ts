@@ -1,0 +1,75 @@
+import { runRowKey, type AdminDeps } from '../admin/tenant-config';
+import { storedConsent, storedRun, type StoredRun } from '../admin/schemas';
+import { ConcurrencyError, type Write } from '../storage/tenant-store';
+import type { QueuedMessage } from './work-queue';
+
+// Run records change as the pipeline works on them (SPEC section 11). Every change is a read-decide-
+// write on the tenant's partition with the run's ETag, retried on a concurrent change, so parallel
+// chunk handlers never lose each other's progress.
+
+export type RunChange = { run: StoredRun; writes?: Write[]; messages?: QueuedMessage[] } | null;
+
+const maxAttempts = 20;
+
+/**
+ * Applies `decide` to the current run until it commits. `decide` returns null to change nothing.
+ * Resolves with the run as stored afterwards (or as it was, when nothing changed; undefined if absent).
+ */
+export async function changeRun(
+  deps: AdminDeps,
+  tenantId: string,
+  runId: string,
+  decide: (run: StoredRun) => Promise<RunChange> | RunChange,
+): Promise<StoredRun | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await deps.store.get(tenantId, runRowKey(runId), storedRun);
+    if (!current) return undefined;
+    const change = await decide(current.value);
+    if (!change) return current.value;
+    try {
+      await deps.store.commit(tenantId, [{ op: 'replace', rowKey: current.rowKey, etag: current.etag, value: change.run }, ...(change.writes ?? [])]);
+    } catch (error) {
+      if (error instanceof ConcurrencyError && attempt < maxAttempts) {
+        // Back off a little with jitter: many chunk handlers of one run may be finishing together.
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+        continue;
+      }
+      throw error;
+    }
+    for (const message of change.messages ?? []) await deps.queues.send(message);
+    return change.run;
+  }
+}
+
+export const isFinished = (run: StoredRun) => run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled';
+
+export function failRun(deps: AdminDeps, tenantId: string, runId: string, reason: string): Promise<StoredRun | undefined> {
+  return changeRun(deps, tenantId, runId, (run) =>
+    isFinished(run) ? null : { run: { ...run, status: 'failed', error: reason, finishedAt: deps.now().toISOString() } },
+  );
+}
+
+export function cancelRun(deps: AdminDeps, tenantId: string, runId: string, reason: string): Promise<StoredRun | undefined> {
+  return changeRun(deps, tenantId, runId, (run) =>
+    isFinished(run) ? null : { run: { ...run, status: 'cancelled', error: reason, finishedAt: deps.now().toISOString() } },
+  );
+}
+
+export async function consentGranted(deps: AdminDeps, tenantId: string): Promise<boolean> {
+  return (await deps.store.get(tenantId, 'consent', storedConsent))?.value.status === 'granted';
+}
+
+// ---- chunk bookkeeping: a bit set, base64 in the run row ----
+
+export function hasChunk(doneChunks: string, index: number): boolean {
+  const bytes = Buffer.from(doneChunks, 'base64');
+  return ((bytes[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;
+}
+
+export function withChunk(doneChunks: string, index: number): string {
+  const current = Buffer.from(doneChunks, 'base64');
+  const bytes = Buffer.alloc(Math.max(current.length, (index >> 3) + 1));
+  current.copy(bytes);
+  bytes[index >> 3] = (bytes[index >> 3] ?? 0) | (1 << (index & 7));
+  return bytes.toString('base64');
+}

@@ -1,0 +1,44 @@
+import { cycleStateKey, storedCycleState, storedProgram, storedRun, type StoredRun } from '../admin/schemas';
+import { importRun } from '../admin/programs';
+import { runRowKey, type AdminDeps } from '../admin/tenant-config';
+import { cycleSundays } from '../domain/weeks';
+import type { Write } from '../storage/tenant-store';
+import { consentGranted } from './runs';
+import { queueNames, type QueuedMessage } from './work-queue';
+
+// The Sunday schedule (SPEC sections 9 and 11): a run dated D imports, for every enabled program of a
+// consenting tenant, each cycle with first <= D that is not final. Asking twice for the same date
+// makes one run per (program, cycle), named by what it imports.
+
+export async function scheduleTenant(deps: AdminDeps, tenantId: string, runDate: string): Promise<StoredRun[]> {
+  if (!(await consentGranted(deps, tenantId))) return [];
+  const [programs, states] = await Promise.all([
+    deps.store.list(tenantId, 'program:', storedProgram),
+    deps.store.list(tenantId, 'cycle:', storedCycleState),
+  ]);
+  const final = new Set(states.filter((s) => s.value.final).map((s) => s.rowKey));
+  const queued: StoredRun[] = [];
+  const now = deps.now();
+  for (const { value: program } of programs) {
+    if (!program.enabled) continue;
+    for (const cycle of program.cycles) {
+      if (cycleSundays(cycle).first > runDate || final.has(cycleStateKey(program.programId, cycle.cycleId))) continue;
+      const run = importRun(tenantId, program.programId, cycle, runDate, now);
+      const existing = await deps.store.get(tenantId, runRowKey(run.runId), storedRun);
+      if (existing && existing.value.status !== 'failed' && existing.value.status !== 'cancelled') continue;
+      const write: Write = existing ? { op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: run } : { op: 'create', rowKey: runRowKey(run.runId), value: run };
+      try {
+        await deps.store.commit(tenantId, [write]);
+      } catch {
+        continue; // queued concurrently by another scheduler: that one sends the message
+      }
+      const message: QueuedMessage = {
+        queue: queueNames.pull,
+        body: { kind: 'pull', tenantId, runId: run.runId, programId: program.programId, cycleId: cycle.cycleId, runDate },
+      };
+      await deps.queues.send(message);
+      queued.push(run);
+    }
+  }
+  return queued;
+}

@@ -1,0 +1,193 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { z } from 'zod';
+
+// The imported values: one entity per (tenant, program, cycle, import run, employee) holding, per
+// attribute metric, the window's sum (nano-units), its number of weeks, and the bucket. The import
+// run is part of the partition key, so a new run writes beside the data reports read and replaces it
+// in one step when it succeeds (the cycle's current run changes); the superseded run is deleted after.
+// Each run's employees are spread over `shardCount` partitions by a hash of the employee key, so one
+// large cycle is written and read through many partitions at once (Table Storage serves about 2,000
+// entities per second per partition).
+
+export const shardCount = 16;
+const maxBatch = 100;
+
+export interface MetricValue {
+  sumNano: number;
+  weeks: number;
+  bucket: 1 | 2 | 3 | 4;
+}
+
+export interface EmployeeValues {
+  employeeKey: string;
+  metrics: Record<string, MetricValue>;
+}
+
+export interface RunScope {
+  tenantId: string;
+  programId: string;
+  cycleId: string;
+  runId: string;
+}
+
+/** FNV-1a: cheap, stable across processes and versions (unlike anything seeded). */
+export function shardOf(employeeKey: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < employeeKey.length; i++) {
+    hash ^= employeeKey.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shardCount;
+}
+
+export function partitionKey(scope: RunScope, shard: number): string {
+  return `${scope.tenantId}|${scope.programId}|${scope.cycleId}|${scope.runId}|${shard.toString(16).padStart(2, '0')}`;
+}
+
+export function runPartitions(scope: RunScope): string[] {
+  return Array.from({ length: shardCount }, (_, shard) => partitionKey(scope, shard));
+}
+
+// Keys may not hold / \ # ? or control characters; employee keys (emails, object ids) are encoded.
+export const rowKeyOf = (employeeKey: string) => encodeURIComponent(employeeKey);
+
+const metricValue = z.object({ sumNano: z.number(), weeks: z.number().int().min(1), bucket: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]) });
+
+type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+function toEntity(scope: RunScope, employee: EmployeeValues): Entity {
+  const entity: Entity = { partitionKey: partitionKey(scope, shardOf(employee.employeeKey)), rowKey: rowKeyOf(employee.employeeKey), employeeKey: employee.employeeKey };
+  for (const [metricId, value] of Object.entries(employee.metrics)) {
+    entity[`s_${metricId}`] = value.sumNano;
+    entity[`w_${metricId}`] = value.weeks;
+    entity[`b_${metricId}`] = value.bucket;
+  }
+  return entity;
+}
+
+function fromEntity(entity: Record<string, unknown>, metricIds: readonly string[]): EmployeeValues {
+  const metrics: Record<string, MetricValue> = {};
+  for (const metricId of metricIds) {
+    if (entity[`w_${metricId}`] === undefined) continue;
+    metrics[metricId] = metricValue.parse({ sumNano: entity[`s_${metricId}`], weeks: entity[`w_${metricId}`], bucket: entity[`b_${metricId}`] });
+  }
+  return { employeeKey: z.string().parse(entity.employeeKey), metrics };
+}
+
+export class ValuesStore {
+  readonly #table: TableClient;
+  #ready: Promise<void> | undefined;
+
+  constructor(table: TableClient) {
+    this.#table = table;
+  }
+
+  /** Writes (replacing) the employees' entities of a run: batches of up to 100 per partition, partitions in parallel. */
+  async write(scope: RunScope, employees: readonly EmployeeValues[], concurrency = 8): Promise<void> {
+    await this.#ensureTable();
+    const byPartition = new Map<string, TransactionAction[]>();
+    for (const employee of employees) {
+      const entity = toEntity(scope, employee);
+      const actions = byPartition.get(entity.partitionKey) ?? [];
+      actions.push(['upsert', entity, 'Replace']);
+      byPartition.set(entity.partitionKey, actions);
+    }
+    const batches = [...byPartition.values()].flatMap((actions) => chunk(actions, maxBatch));
+    await runLimited(batches, concurrency, (batch) => this.#table.submitTransaction(batch));
+  }
+
+  /** Every employee of a run, with the given metrics, partition by partition. */
+  async *scan(scope: RunScope, metricIds: readonly string[]): AsyncIterable<EmployeeValues> {
+    await this.#ensureTable();
+    const select = ['employeeKey', ...metricIds.flatMap((m) => [`s_${m}`, `w_${m}`, `b_${m}`])];
+    for (const pk of runPartitions(scope)) {
+      for await (const entity of this.#table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select } })) {
+        yield fromEntity(entity, metricIds);
+      }
+    }
+  }
+
+  /** Sets new buckets (merging, other properties untouched). */
+  async setBuckets(scope: RunScope, metricId: string, buckets: readonly { employeeKey: string; bucket: 1 | 2 | 3 | 4 }[], concurrency = 8): Promise<void> {
+    const actions = buckets.map(
+      ({ employeeKey, bucket }): TransactionAction => [
+        'update',
+        { partitionKey: partitionKey(scope, shardOf(employeeKey)), rowKey: rowKeyOf(employeeKey), [`b_${metricId}`]: bucket },
+        'Merge',
+      ],
+    );
+    await this.#submitGrouped(actions, concurrency);
+  }
+
+  /** Removes a metric's values from every employee of a run. */
+  async removeMetric(scope: RunScope, metricId: string, allMetricIds: readonly string[], concurrency = 8): Promise<void> {
+    const remaining = allMetricIds.filter((m) => m !== metricId);
+    const actions: TransactionAction[] = [];
+    for await (const employee of this.scan(scope, [metricId, ...remaining])) {
+      if (!employee.metrics[metricId]) continue;
+      const { [metricId]: _removed, ...metrics } = employee.metrics;
+      actions.push(['upsert', toEntity(scope, { employeeKey: employee.employeeKey, metrics }), 'Replace']);
+    }
+    await this.#submitGrouped(actions, concurrency);
+  }
+
+  /** Deletes every entity of a run. */
+  async deleteRun(scope: RunScope, concurrency = 8): Promise<number> {
+    await this.#ensureTable();
+    let deleted = 0;
+    await runLimited(runPartitions(scope), concurrency, async (pk) => {
+      const keys: TransactionAction[] = [];
+      for await (const entity of this.#table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ['RowKey'] } })) {
+        keys.push(['delete', { partitionKey: pk, rowKey: entity.rowKey as string }]);
+      }
+      for (const batch of chunk(keys, maxBatch)) await this.#table.submitTransaction(batch);
+      deleted += keys.length;
+    });
+    return deleted;
+  }
+
+  async #submitGrouped(actions: TransactionAction[], concurrency: number): Promise<void> {
+    await this.#ensureTable();
+    const byPartition = new Map<string, TransactionAction[]>();
+    for (const action of actions) {
+      const pk = action[1].partitionKey;
+      const group = byPartition.get(pk) ?? [];
+      group.push(action);
+      byPartition.set(pk, group);
+    }
+    const batches = [...byPartition.values()].flatMap((group) => chunk(group, maxBatch));
+    await runLimited(batches, concurrency, (batch) => this.#table.submitTransaction(batch));
+  }
+
+  #ensureTable(): Promise<void> {
+    this.#ready ??= this.#table.createTable().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; the first failure rejects (after the rest settle). */
+export async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
