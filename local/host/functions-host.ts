@@ -299,7 +299,15 @@ export class LocalFunctionsHost {
         const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase()) : null;
         this.#routes.push({ fn, template: new RouteTemplate(this.#resolve(route, fn.name)), methods });
       } else if (fn.triggerType === 'timerTrigger') {
-        const schedule = new NcrontabSchedule(this.#resolve(String(fn.trigger.schedule ?? ''), fn.name));
+        const expression = String(fn.trigger.schedule ?? '');
+        const resolved = this.#resolve(expression, fn.name);
+        let schedule: NcrontabSchedule;
+        try {
+          schedule = new NcrontabSchedule(resolved);
+        } catch (error) {
+          // Name the app setting as well as the value, so a bad %SETTING% is found without reading code.
+          throw new Error(`Function "${fn.name}": schedule ${expression}: ${(error as Error).message}`);
+        }
         const [first, second] = schedule.nextN(2, new Date());
         const useMonitor =
           typeof fn.trigger.useMonitor === 'boolean' ? fn.trigger.useMonitor : !first || !second || second.getTime() - first.getTime() >= 60_000;

@@ -224,7 +224,7 @@ export async function resync(deps: AdminDeps, principal: Principal): Promise<{ r
         const runDate = latestImported.get(`${program.programId}\n${cycle.cycleId}`);
         if (!runDate) continue;
         // A resync is a new run of an imported (program, cycle, runDate), so it gets its own id.
-        const runId = importRunId(principal.tenantId, program.programId, cycle.cycleId, `${runDate}/resync/${now.toISOString()}`);
+        const runId = importRunId(principal.tenantId, program.programId, cycle.cycleId, runDate, `resync ${now.toISOString()}`);
         created.push(importRun(principal.tenantId, program.programId, cycle, runDate, now, runId));
       }
     }

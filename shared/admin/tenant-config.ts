@@ -58,9 +58,13 @@ export async function requireConsent(deps: AdminDeps, tenantId: string): Promise
   }
 }
 
-/** Import runs are named by what they import, so asking twice for the same (program, cycle, runDate) makes one run. */
-export function importRunId(tenantId: string, programId: string, cycleId: string, runDate: string): string {
-  const hash = createHash('sha256').update(`${tenantId}\n${programId}\n${cycleId}\n${runDate}`).digest('hex').slice(0, 20);
+/**
+ * Import runs are named by what they import, so asking twice for the same (program, cycle, runDate)
+ * makes one run; a resync passes a `variant` to get a new run of the same date. The id becomes part of
+ * table keys, so only the date and a hash appear in it.
+ */
+export function importRunId(tenantId: string, programId: string, cycleId: string, runDate: string, variant = ''): string {
+  const hash = createHash('sha256').update(`${tenantId}\n${programId}\n${cycleId}\n${runDate}\n${variant}`).digest('hex').slice(0, 20);
   return `imp-${runDate}-${hash}`;
 }
 

@@ -26,9 +26,9 @@ const settingsSchema = z.object({
   INSIGHTS_CLIENT_SECRET: z.string().min(1).optional(),
   INSIGHTS_STATIC_TOKEN: z.string().min(1).optional(),
   IMPORT_SCHEDULE: z
-    .string()
+    .string({ error: 'is required: the weekly import timer\'s NCRONTAB, e.g. "0 0 6 * * 0"' })
     .trim()
-    .default('0 0 6 * * 0')
+    // Required, not defaulted: the timer trigger reads it as %IMPORT_SCHEDULE% before any app code runs.
     .refine((v) => v.split(/\s+/).length === 6, { message: 'must be a 6-field NCRONTAB expression (seconds first), e.g. "0 0 6 * * 0"' }),
 });
 

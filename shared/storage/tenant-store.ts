@@ -77,6 +77,8 @@ export class TenantStore {
     await this.#ensureTable();
     const tx = new TableTransaction();
     for (const write of writes) {
+      // Callers encode user ids; an illegal key here is a bug, and Table Storage would only say "InvalidInput".
+      if (illegalKeyCharacters.test(write.rowKey)) throw new Error(`Row key ${JSON.stringify(write.rowKey)} contains a character Table Storage forbids`);
       if (write.op === 'delete') {
         tx.deleteEntity(tenantId, write.rowKey);
         continue;
@@ -113,6 +115,10 @@ export class TenantStore {
     return this.#ready;
   }
 }
+
+// '/', '\\', '#', '?' and control characters are not allowed in PartitionKey or RowKey.
+// eslint-disable-next-line no-control-regex
+const illegalKeyCharacters = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
 
 function parseRow<T>(entity: { rowKey?: string; json?: unknown }, schema: z.ZodType<T>): T {
   let raw: unknown;

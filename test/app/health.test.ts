@@ -21,7 +21,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const authSettings = { AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint-tests', AUTH_LOCAL_KEYS_DIR: '.local/test-keys' };
+const authSettings = { AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint-tests', AUTH_LOCAL_KEYS_DIR: '.local/test-keys', IMPORT_SCHEDULE: '0 0 6 * * 0' };
 
 async function withEnv<T>(env: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
   const saved = { ...process.env };
@@ -38,7 +38,7 @@ async function withEnv<T>(env: Record<string, string | undefined>, run: () => Pr
 
 describe('GET /api/health', () => {
   it('answers 200 {status: ok, version, storage: ok} when Table Storage answers, anonymously', async () => {
-    await withEnv({ AzureWebJobsStorage: azurite.connectionString, IMPORT_SCHEDULE: undefined }, async () => {
+    await withEnv({ AzureWebJobsStorage: azurite.connectionString }, async () => {
       const { host } = await startTestHost({ appDir: repoRoot, main: appMain });
       try {
         const response = await fetch(`${host.url}/api/health`);
@@ -88,7 +88,7 @@ describe('GET /api/health', () => {
 describe('app settings at start-up', () => {
   it('stops start-up naming a missing AzureWebJobsStorage', async () => {
     await withEnv({ AzureWebJobsStorage: undefined }, async () => {
-      await expect(startTestHost({ appDir: repoRoot, main: appMain, settings: { AzureWebJobsStorage: azurite.connectionString } })).rejects.toThrow(
+      await expect(startTestHost({ appDir: repoRoot, main: appMain, settings: { ...process.env, AzureWebJobsStorage: azurite.connectionString } })).rejects.toThrow(
         /AzureWebJobsStorage is required/,
       );
     });
@@ -96,7 +96,7 @@ describe('app settings at start-up', () => {
 
   it('stops start-up naming a malformed IMPORT_SCHEDULE', async () => {
     await withEnv({ AzureWebJobsStorage: azurite.connectionString, IMPORT_SCHEDULE: 'every sunday' }, async () => {
-      await expect(startTestHost({ appDir: repoRoot, main: appMain })).rejects.toThrow(/IMPORT_SCHEDULE must be a 6-field NCRONTAB/);
+      await expect(startTestHost({ appDir: repoRoot, main: appMain })).rejects.toThrow(/%IMPORT_SCHEDULE%.*"every sunday" is not an NCRONTAB expression/);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { parseSettings, SettingsError } from '../../shared/config/settings';
 
 describe('parseSettings', () => {
-  const required = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', AUTH_AUDIENCE: 'api://insights-to-glint' };
+  const required = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', AUTH_AUDIENCE: 'api://insights-to-glint', IMPORT_SCHEDULE: '0 0 6 * * 0' };
 
   it('accepts the required settings and applies defaults', () => {
     expect(parseSettings(required)).toEqual({
@@ -11,13 +11,13 @@ describe('parseSettings', () => {
       AUTH_LOCAL_KEYS_DIR: '.local/keys',
       INSIGHTS_FILE_CONTAINER: 'insights-import',
       INSIGHTS_AUTH: 'managed-identity',
-      IMPORT_SCHEDULE: '0 0 6 * * 0',
     });
   });
 
   it('treats an empty value as unset', () => {
     expect(() => parseSettings({ ...required, AzureWebJobsStorage: '' })).toThrow(/AzureWebJobsStorage is required/);
     expect(() => parseSettings({ ...required, AUTH_AUDIENCE: '' })).toThrow(/AUTH_AUDIENCE/);
+    expect(() => parseSettings({ ...required, IMPORT_SCHEDULE: '' })).toThrow(/IMPORT_SCHEDULE is required/);
   });
 
   it('refuses local tokens when running in Azure', () => {

@@ -36,6 +36,7 @@ async function setUpTenant(file: string, people = 40) {
   const [admin, global, app] = await Promise.all([glintAdmin(stack, tenantId), globalAdmin(stack, tenantId), platform(stack, tenantId)]);
   const call = async (method: string, route: string, token: string, body?: unknown) => {
     const response = await stack.call(method, route, { token, body });
+    if (response.status >= 500) throw new Error(`${method} ${route}: ${response.status}; logged: ${stack.logs.filter((l) => l.level === 'error').map((l) => l.message).join('\n')}`);
     if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   };

@@ -7,6 +7,7 @@ import { SignJWT, generateKeyPair, importJWK, type KeyLike } from 'jose';
 import { ensureLocalKeys, mintLocalToken } from '../../shared/auth/local-keys';
 import { localIssuer } from '../../shared/auth/token-verifier';
 import type { LocalFunctionsHost } from '../../local/host/functions-host';
+import type { LogEntry } from '../../local/host/logger';
 import { repoRoot, startAzurite, startTestHost, type RunningAzurite } from './local-stack';
 
 // The real app on the local host, with Azurite in memory and local-mode tokens signed by a key pair
@@ -30,6 +31,8 @@ export interface ApiResponse {
 export interface AppStack {
   url: string;
   host: LocalFunctionsHost;
+  /** What the host and the app logged, for a failing test to show. */
+  logs: LogEntry[];
   azurite: RunningAzurite;
   keysDir: string;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
@@ -45,13 +48,23 @@ export async function startAppStack(extraSettings: Record<string, string> = {}):
     AUTH_MODE: 'local',
     AUTH_AUDIENCE: audience,
     AUTH_LOCAL_KEYS_DIR: keysDir,
+    IMPORT_SCHEDULE: '0 0 6 * * 0',
     ...extraSettings,
   });
-  const { host } = await startTestHost({ appDir: repoRoot, main: 'functions/*.ts' });
+  let host: LocalFunctionsHost;
+  let logs: LogEntry[];
+  try {
+    ({ host, logs } = await startTestHost({ appDir: repoRoot, main: 'functions/*.ts' }));
+  } catch (error) {
+    // A suite whose beforeAll fails never reaches its afterAll: stop Azurite here or jest never exits.
+    await azurite.stop();
+    throw error;
+  }
   const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
   return {
     url: host.url,
     host,
+    logs,
     azurite,
     keysDir,
     async call(method, route, options = {}) {
