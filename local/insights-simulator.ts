@@ -26,6 +26,8 @@ export interface InsightsSimulatorOptions {
   /** The bearer token requests must carry. */
   token?: string;
   port?: number;
+  /** Awaited before a page is served (after the checks and faults): lets a test act while a pull is mid-stream. */
+  beforePage?: (offset: number) => Promise<void> | void;
 }
 
 export interface InsightsSimulator {
@@ -54,10 +56,10 @@ export async function startInsightsSimulator(options: InsightsSimulatorOptions):
   const requests: InsightsSimulator['requests'] = [];
   let origin = '';
 
-  const server = createServer((request, response) => {
+  const server = createServer(async (request, response) => {
     let status: number;
     try {
-      status = answer(request, response);
+      status = await answer(request, response);
     } catch {
       // A records function that throws is a bug in the caller's generator; the feed answers as a failing service would.
       status = 500;
@@ -67,7 +69,7 @@ export async function startInsightsSimulator(options: InsightsSimulatorOptions):
     requests.push({ path: request.url ?? '/', status });
   });
 
-  function answer(request: IncomingMessage, response: ServerResponse): number {
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<number> {
     if (request.headers.authorization !== `Bearer ${token}`) {
       return sendError(response, 401, 'InvalidAuthenticationToken', 'A valid bearer token is required.', { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
@@ -95,6 +97,7 @@ export async function startInsightsSimulator(options: InsightsSimulatorOptions):
     }
 
     const offset = Number(skipToken);
+    await options.beforePage?.(offset);
     const page = readPage(offset);
     const body = JSON.stringify({
       '@odata.context': `${origin}/odata/query/sim/$metadata#Persons`,

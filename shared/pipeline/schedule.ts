@@ -8,7 +8,8 @@ import { queueNames, type QueuedMessage } from './work-queue';
 
 // The Sunday schedule (SPEC sections 9 and 11): a run dated D imports, for every enabled program of a
 // consenting tenant, each cycle with first <= D that is not final. Asking twice for the same date
-// makes one run per (program, cycle), named by what it imports.
+// makes one run per (program, cycle), named by what it imports; a run of that date still queued gets
+// its pull message again.
 
 export async function scheduleTenant(deps: AdminDeps, tenantId: string, runDate: string): Promise<StoredRun[]> {
   if (!(await consentGranted(deps, tenantId))) return [];
@@ -25,12 +26,16 @@ export async function scheduleTenant(deps: AdminDeps, tenantId: string, runDate:
       if (cycleSundays(cycle).first > runDate || final.has(cycleStateKey(program.programId, cycle.cycleId))) continue;
       const run = importRun(tenantId, program.programId, cycle, runDate, now);
       const existing = await deps.store.get(tenantId, runRowKey(run.runId), storedRun);
-      if (existing && existing.value.status !== 'failed' && existing.value.status !== 'cancelled') continue;
-      const write: Write = existing ? { op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: run } : { op: 'create', rowKey: runRowKey(run.runId), value: run };
-      try {
-        await deps.store.commit(tenantId, [write]);
-      } catch {
-        continue; // queued concurrently by another scheduler: that one sends the message
+      if (existing?.value.status === 'running' || existing?.value.status === 'succeeded') continue;
+      // A run still queued is sent again: its first message may have been lost between the commit and
+      // the send, and a duplicate pull is harmless.
+      if (existing?.value.status !== 'queued') {
+        const write: Write = existing ? { op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: run } : { op: 'create', rowKey: runRowKey(run.runId), value: run };
+        try {
+          await deps.store.commit(tenantId, [write]);
+        } catch {
+          continue; // queued concurrently by another scheduler: that one sends the message
+        }
       }
       const message: QueuedMessage = {
         queue: queueNames.pull,

@@ -1,18 +1,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { odata, TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
-import { addDays, sundayOnOrBefore } from '../../shared/domain/weeks';
+import { addDays } from '../../shared/domain/weeks';
 import { encodeMessage } from '../../shared/pipeline/work-queue';
-import { glintAdmin, globalAdmin, newTenant, platform, startAppStack, type AppStack } from '../support/app-stack';
+import { startAppStack, type AppStack } from '../support/app-stack';
+import {
+  lastDataSunday,
+  personQueryCsv,
+  setUpTenant as setUpPipelineTenant,
+  storedEntities as storedTenantEntities,
+  thisSunday,
+  type PipelineTenant,
+} from '../support/pipeline-tenant';
 
 // The pipeline through the local host and Azurite, on small generated person queries.
 
 let stack: AppStack;
 const folder = mkdtempSync(path.join(tmpdir(), 'itg-pipeline-'));
-const thisSunday = sundayOnOrBefore(new Date().toISOString().slice(0, 10));
-const all = { reportFilters: true, reportSections: true, commentFilters: true };
 
 beforeAll(async () => {
   stack = await startAppStack({ INSIGHTS_FILE_ROOT: folder });
@@ -22,52 +27,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A person query: `people` people × the 12 weeks ending `lastSunday`, meeting hours = person index (mod 20), email hours 2.5. */
-function personQuery(file: string, people: number, lastSunday: string): void {
-  const lines = ['PersonId,MetricDate,Meeting hours,Email hours,IsActive'];
-  for (let p = 0; p < people; p++) {
-    for (let w = 0; w < 12; w++) lines.push(`person${p}@contoso.com,${addDays(lastSunday, -7 * w)},${p % 20},2.5,TRUE`);
-  }
-  writeFileSync(path.join(folder, file), `${lines.join('\n')}\n`);
+function personQuery(file: string, people: number, lastSunday = lastDataSunday): void {
+  writeFileSync(path.join(folder, file), personQueryCsv(people, lastSunday));
 }
 
-async function setUpTenant(file: string, people = 40) {
-  const tenantId = newTenant();
-  const [admin, global, app] = await Promise.all([glintAdmin(stack, tenantId), globalAdmin(stack, tenantId), platform(stack, tenantId)]);
-  const call = async (method: string, route: string, token: string, body?: unknown) => {
-    const response = await stack.call(method, route, { token, body });
-    if (response.status >= 500) throw new Error(`${method} ${route}: ${response.status}; logged: ${stack.logs.filter((l) => l.level === 'error').map((l) => l.message).join('\n')}`);
-    if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  };
-  const lastData = addDays(thisSunday, -14);
-  personQuery(file, people, lastData);
-  const { agreementVersion } = await call('GET', '/api/consent', global);
-  await call('PUT', '/api/consent', global, { accept: true, agreementVersion });
-  await call('PUT', '/api/roles/hr', app, { name: 'HR', permissions: all });
-  await call('POST', '/api/attributes', admin, { metricId: 'meetingHours', roles: [{ roleId: 'hr', ...all }] });
-  await call('POST', '/api/attributes', admin, { metricId: 'emailHours', roles: [{ roleId: 'hr', ...all }] });
-  await call('PUT', '/api/insights-source', admin, { type: 'file', name: file });
-  await call('PUT', '/api/programs/p1', app, { name: 'P1', cycles: [{ cycleId: 'c1', name: 'C1', startDate: addDays(lastData, 1), endDate: addDays(lastData, 7) }] });
-  await call('PUT', '/api/settings/confidentiality', admin, { minResponses: 3, suppression: 1, minCommentResponses: 3, insightsMinGroupSize: 5 });
-  const distribution = async (metricId: string, max?: string) =>
-    (await call('GET', `/api/attributes/${metricId}/distribution?programId=p1&cycleId=c1${max ? `&max=${max}` : ''}`, admin)).buckets.map(
-      (b: { employees: number | null }) => b.employees,
-    ) as (number | null)[];
-  return { tenantId, admin, global, app, call, distribution };
+/** A tenant importing `people` people from its own CSV file. */
+async function setUpTenant(file: string, people = 40): Promise<PipelineTenant> {
+  personQuery(file, people);
+  return setUpPipelineTenant(stack, { type: 'file', name: file });
 }
 
-const valuesTable = () => TableClient.fromConnectionString(stack.azurite.connectionString, 'insightsvalues', { allowInsecureConnection: true });
-
-async function storedEntities(tenantId: string): Promise<Record<string, unknown>[]> {
-  const entities: Record<string, unknown>[] = [];
-  const filter = odata`PartitionKey ge ${tenantId + '|'} and PartitionKey lt ${tenantId + '}'}`;
-  for await (const e of valuesTable().listEntities({ queryOptions: { filter } })) {
-    const { etag: _etag, timestamp: _timestamp, ...rest } = e as Record<string, unknown>;
-    entities.push(rest);
-  }
-  return entities.sort((a, b) => String(a.partitionKey + '/' + a.rowKey).localeCompare(String(b.partitionKey + '/' + b.rowKey)));
-}
+const storedEntities = (tenantId: string) => storedTenantEntities(stack, tenantId);
 
 describe('import', () => {
   it('buckets every employee: meeting hours 0..19 over [6, 10, 15] → 6, 4, 5, 5 of 20 (twice over 40 people)', async () => {
@@ -77,7 +47,7 @@ describe('import', () => {
     expect(await t.call('GET', `/api/imports/${runs[0].runId}`, t.admin)).toMatchObject({ status: 'succeeded', matchedEmployees: 40, invalidRows: 0 });
     expect(await t.distribution('meetingHours')).toEqual([12, 8, 10, 10]);
     expect(await t.distribution('emailHours')).toEqual([40, 0, 0, 0]);
-    expect(await t.distribution('meetingHours', '1,2,3')).toEqual([null, null, null, 34]);
+    expect(await t.distribution('meetingHours', { max: '1,2,3' })).toEqual([null, null, null, 34]);
     expect((await t.call('GET', '/api/imports?programId=p1', t.admin)).runs.map((r: { runId: string }) => r.runId)).toContain(runs[0].runId);
   });
 
@@ -97,7 +67,7 @@ describe('import', () => {
     const t = await setUpTenant('replace.csv', 30);
     await t.call('POST', '/api/programs/p1/enable', t.admin);
     await stack.host.drain();
-    personQuery('replace.csv', 10, addDays(thisSunday, -14));
+    personQuery('replace.csv', 10);
     const { runs } = await t.call('POST', '/api/resync', t.admin);
     expect(runs).toHaveLength(1);
     await stack.host.drain();

@@ -8,6 +8,7 @@ import { ensureLocalKeys, mintLocalToken } from '../../shared/auth/local-keys';
 import { localIssuer } from '../../shared/auth/token-verifier';
 import type { LocalFunctionsHost } from '../../local/host/functions-host';
 import type { LogEntry } from '../../local/host/logger';
+import { startStorageProxy, type StorageProxy } from './storage-proxy';
 import { repoRoot, startAzurite, startTestHost, type RunningAzurite } from './local-stack';
 
 // The real app on the local host, with Azurite in memory and local-mode tokens signed by a key pair
@@ -34,17 +35,25 @@ export interface AppStack {
   /** What the host and the app logged, for a failing test to show. */
   logs: LogEntry[];
   azurite: RunningAzurite;
+  /** Present when started with `storageProxy`. */
+  proxy: StorageProxy | undefined;
   keysDir: string;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
   queueMessages(queue: string): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 
-export async function startAppStack(extraSettings: Record<string, string> = {}): Promise<AppStack> {
+export interface AppStackOptions {
+  /** Route the app's queue and table traffic through a proxy the test can make misbehave. */
+  storageProxy?: boolean;
+}
+
+export async function startAppStack(extraSettings: Record<string, string> = {}, options: AppStackOptions = {}): Promise<AppStack> {
   const azurite = await startAzurite();
+  const proxy = options.storageProxy ? await startStorageProxy(azurite) : undefined;
   const keysDir = mkdtempSync(path.join(tmpdir(), 'itg-keys-'));
   Object.assign(process.env, {
-    AzureWebJobsStorage: azurite.connectionString,
+    AzureWebJobsStorage: proxy?.connectionString ?? azurite.connectionString,
     AUTH_MODE: 'local',
     AUTH_AUDIENCE: audience,
     AUTH_LOCAL_KEYS_DIR: keysDir,
@@ -57,6 +66,7 @@ export async function startAppStack(extraSettings: Record<string, string> = {}):
     ({ host, logs } = await startTestHost({ appDir: repoRoot, main: 'functions/*.ts' }));
   } catch (error) {
     // A suite whose beforeAll fails never reaches its afterAll: stop Azurite here or jest never exits.
+    await proxy?.stop();
     await azurite.stop();
     throw error;
   }
@@ -65,6 +75,7 @@ export async function startAppStack(extraSettings: Record<string, string> = {}):
     url: host.url,
     host,
     logs,
+    proxy,
     azurite,
     keysDir,
     async call(method, route, options = {}) {
@@ -87,6 +98,7 @@ export async function startAppStack(extraSettings: Record<string, string> = {}):
     },
     async stop() {
       await host.stop();
+      await proxy?.stop();
       await azurite.stop();
     },
   };
