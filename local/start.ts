@@ -3,7 +3,8 @@ import path from 'node:path';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { LocalFunctionsHost } from './host/functions-host';
 import { consoleLogger } from './host/logger';
-import { writeSyntheticCsv } from './synthetic-person-query';
+import { startInsightsSimulator, type InsightsSimulator } from './insights-simulator';
+import { syntheticRecords, writeSyntheticCsv } from './synthetic-person-query';
 import { sundayOnOrBefore, addDays } from '../shared/domain/weeks';
 
 // `npm start`: Azurite (unless AzureWebJobsStorage names other storage) and the local Functions host
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   }
 
   await ensureSampleExport();
+  const simulator = await startSimulator();
 
   const logLevel = process.env.LOCAL_HOST_LOG_LEVEL === 'debug' ? 'debug' : 'information';
   const host = await LocalFunctionsHost.start({ appDir, port, logger: consoleLogger(logLevel) });
@@ -56,6 +58,10 @@ async function main(): Promise<void> {
   if (process.env.AUTH_MODE === 'local') {
     console.log('\nLocal tokens (AUTH_MODE=local): npm run --silent token -- --tenant 7d3e1a52-0f6b-4c1e-9a38-2b5c6d7e8f90 --roles Glint.Admin --global-admin');
   }
+  if (simulator) {
+    console.log(`\nViva Insights simulator (OData person query of 500 generated people): ${simulator.url}`);
+    console.log(`  use it: PUT /api/insights-source {"type":"odata","url":"${simulator.url}"}; or {"type":"file","name":"sample-export.csv"}`);
+  }
   console.log(`\nFunctions host listening on ${host.url}`);
 
   let stopping = false;
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal} received: stopping`);
     void (async () => {
       await host.stop();
+      await simulator?.stop();
       await azurite?.stop();
       process.exit(0);
     })();
@@ -72,6 +79,25 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
+
+/**
+ * With INSIGHTS_AUTH=static (the local default) the app's OData source can be pointed at a local
+ * Viva Insights simulator; it serves the same generated people as the sample export.
+ */
+async function startSimulator(): Promise<InsightsSimulator | undefined> {
+  if (process.env.INSIGHTS_AUTH !== 'static' || process.env.INSIGHTS_SIMULATOR_PORT === 'off') return undefined;
+  const port = Number(process.env.INSIGHTS_SIMULATOR_PORT ?? 7072);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`INSIGHTS_SIMULATOR_PORT must be a port number or "off", got "${process.env.INSIGHTS_SIMULATOR_PORT}"`);
+  return startInsightsSimulator({
+    records: () => syntheticRecords(sampleExportShape()),
+    pageSize: 1_000,
+    port,
+    ...(process.env.INSIGHTS_STATIC_TOKEN ? { token: process.env.INSIGHTS_STATIC_TOKEN } : {}),
+  });
+}
+
+// Two years of weeks, so any cycle the 24-month backfill picks has data.
+const sampleExportShape = () => ({ people: 500, weeks: 104, lastSunday: addDays(sundayOnOrBefore(new Date().toISOString().slice(0, 10)), -7) });
 
 /** Fills the local import folder with a generated person-query export, so the file source works at once. */
 async function ensureSampleExport(): Promise<void> {
@@ -82,9 +108,9 @@ async function ensureSampleExport(): Promise<void> {
   const file = path.join(folder, 'sample-export.csv');
   if (existsSync(file)) return;
   mkdirSync(folder, { recursive: true });
-  const lastSunday = addDays(sundayOnOrBefore(new Date().toISOString().slice(0, 10)), -7);
-  const rows = await writeSyntheticCsv(file, { people: 500, weeks: 26, lastSunday });
-  console.log(`Wrote a generated person-query export (${rows} rows, weeks up to ${lastSunday}) to ${path.relative(appDir, file)}`);
+  const shape = sampleExportShape();
+  const rows = await writeSyntheticCsv(file, shape);
+  console.log(`Wrote a generated person-query export (${rows} rows, weeks up to ${shape.lastSunday}) to ${path.relative(appDir, file)}`);
 }
 
 main().catch((error: Error) => {

@@ -78,3 +78,15 @@ export async function writeSyntheticCsv(file: string, options: SyntheticOptions)
   await once(out, 'finish');
   return rows;
 }
+
+/** The same rows as OData person-query records (JSON types), for the simulator. */
+export function* syntheticRecords(options: SyntheticOptions): Generator<Record<string, string | number | boolean>> {
+  for (const row of syntheticRows(options)) {
+    const record: Record<string, string | number | boolean> = {};
+    syntheticColumns.forEach((column, i) => {
+      const value = row[i] as string;
+      record[column] = column === 'PersonId' || column === 'MetricDate' ? value : column === 'IsActive' ? value === 'TRUE' : Number(value);
+    });
+    yield record;
+  }
+}

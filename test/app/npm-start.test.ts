@@ -46,10 +46,16 @@ async function stopWithSigint(child: ChildProcessWithoutNullStreams): Promise<nu
 
 async function checkContract(env: Record<string, string | undefined>): Promise<void> {
   const port = await freePort();
-  const { child, output } = start({ AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint', ...env, PORT: String(port) });
+  const { child, output } = start({ AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint', INSIGHTS_AUTH: 'static', INSIGHTS_STATIC_TOKEN: 'simulator-token', INSIGHTS_SIMULATOR_PORT: '0', ...env, PORT: String(port) });
   try {
     await waitFor(() => output().includes(`Functions host listening on http://localhost:${port}`) || (child.exitCode !== null && Promise.reject(new Error(output()))), 'the ready line', 60_000);
     expect(output()).toMatch(/health: \[GET\] http:\/\/localhost:\d+\/api\/health/);
+    // The local Viva Insights simulator serves the generated people with the app's static token.
+    const simulatorUrl = /Viva Insights simulator .*: (http:\/\/\S+)/.exec(output())?.[1];
+    expect(simulatorUrl).toBeDefined();
+    const page = await fetch(simulatorUrl!, { headers: { authorization: 'Bearer simulator-token' } });
+    expect(page.status).toBe(200);
+    expect((await page.json()).value).toHaveLength(1000);
     const response = await fetch(`http://localhost:${port}/api/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', storage: 'ok' });

@@ -52,6 +52,8 @@ it('consent → role → attribute → customize ranges → program with cycles 
     AUTH_MODE: 'local',
     AUTH_AUDIENCE: 'api://insights-to-glint',
     AUTH_LOCAL_KEYS_DIR: mkdtempSync(path.join(tmpdir(), 'itg-readme-keys-')),
+    INSIGHTS_FILE_ROOT: mkdtempSync(path.join(tmpdir(), 'itg-readme-files-')),
+    INSIGHTS_SIMULATOR_PORT: '0',
   };
   const server = spawn(process.execPath, [path.join(repoRoot, 'dist', 'local', 'start.js')], { cwd: repoRoot, env });
   let log = '';
@@ -63,9 +65,13 @@ it('consent → role → attribute → customize ranges → program with cycles 
     // Asynchronously: Azurite runs in this process and must keep answering while the script runs.
     const result = await runBash(script, { ...env, BASE: `http://localhost:${port}/api` });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-    // curl prints each body without a newline: the enable answer is the last document.
-    const enabled = JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('{"runs"')));
+    // curl prints each body without a newline: find the enable answer and the final distribution.
+    const enabledAt = result.stdout.indexOf('{"runs"');
+    const enabled = JSON.parse(result.stdout.slice(enabledAt, result.stdout.indexOf('}]}', enabledAt) + 3));
     expect(enabled.runs.map((r: { cycleId: string }) => r.cycleId).sort()).toEqual(['fall-2026', 'spring-2026']);
+    const distribution = JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('{"metricId"')));
+    const counted = distribution.buckets.reduce((n: number, b: { employees: number }) => n + b.employees, 0);
+    expect(counted).toBe(500); // every person of the generated export, in one of the four ranges
   } finally {
     server.kill('SIGINT');
     await new Promise((r) => server.once('exit', r));
