@@ -189,7 +189,7 @@ export class LocalFunctionsHost {
   async #start(): Promise<void> {
     this.#state = 'starting';
     const appDir = path.resolve(this.#options.appDir);
-    this.#hostJson = readHostJson(appDir);
+    this.#hostJson = readHostJson(appDir, this.#settings);
     this.#loadApp(appDir);
 
     const model = getProgrammingModel();

@@ -46,7 +46,14 @@ const hostJsonSchema = z.object({
 export type HostJson = z.infer<typeof hostJsonSchema>;
 export type QueuesOptions = HostJson['extensions']['queues'];
 
-export function readHostJson(appDir: string): HostJson {
+const overridePrefix = 'AzureFunctionsJobHost__';
+
+/**
+ * host.json, with the overrides the real host reads from app settings: `AzureFunctionsJobHost__`
+ * followed by the path, `__` between levels (e.g. AzureFunctionsJobHost__extensions__queues__batchSize).
+ * As in .NET configuration, path segments match case-insensitively.
+ */
+export function readHostJson(appDir: string, settings: Record<string, string | undefined> = {}): HostJson {
   const file = path.join(appDir, 'host.json');
   let raw: unknown;
   try {
@@ -54,10 +61,28 @@ export function readHostJson(appDir: string): HostJson {
   } catch (error) {
     throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
   }
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined || !name.toLowerCase().startsWith(overridePrefix.toLowerCase())) continue;
+    applyOverride(raw as Record<string, unknown>, name.slice(overridePrefix.length).split('__'), value);
+  }
   const parsed = hostJsonSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(`Invalid ${file}: ${issues}`);
   }
   return parsed.data;
+}
+
+function applyOverride(target: Record<string, unknown>, segments: string[], value: string): void {
+  let node = target;
+  segments.forEach((segment, i) => {
+    const key = Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase()) ?? segment;
+    if (i === segments.length - 1) {
+      // Settings are strings; host.json numbers and booleans are read from their text, as .NET binds them.
+      node[key] = /^-?\d+$/.test(value) ? Number(value) : /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
+      return;
+    }
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  });
 }

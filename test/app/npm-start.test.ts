@@ -55,7 +55,7 @@ async function checkContract(env: Record<string, string | undefined>): Promise<v
     expect(simulatorUrl).toBeDefined();
     const page = await fetch(simulatorUrl!, { headers: { authorization: 'Bearer simulator-token' } });
     expect(page.status).toBe(200);
-    expect((await page.json()).value).toHaveLength(1000);
+    expect(((await page.json()) as { value: unknown[] }).value).toHaveLength(1000);
     const response = await fetch(`http://localhost:${port}/api/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', storage: 'ok' });

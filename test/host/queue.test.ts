@@ -139,4 +139,29 @@ describe('visibilityTimeout', () => {
       await slowRetry.host.stop();
     }
   });
+
+  it('takes host.json values from AzureFunctionsJobHost__ app settings, as the real host does', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'host-override-'));
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'override', main: path.join(conformanceApp, 'functions', 'queues.ts') }));
+    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({ version: '2.0', extensions: { queues: { visibilityTimeout: '00:00:30', maxDequeueCount: 5 } } }));
+    await stack.host.stop();
+    const settings = {
+      AzureWebJobsStorage: azurite.connectionString,
+      AzureFunctionsJobHost__extensions__queues__visibilityTimeout: '00:00:01',
+      AzureFunctionsJobHost__Extensions__Queues__MaxDequeueCount: '2',
+    };
+    const overridden = await startTestHost({ appDir: dir, settings });
+    try {
+      await send('fails-twice', base64Json({ id: 'overridden' }));
+      await overridden.host.drain();
+      // Two tries 1 s apart (not 30 s), then poison: maxDequeueCount 2 came from the setting.
+      const tries = calls('failsTwice').map((c) => c.at);
+      expect(tries).toHaveLength(2);
+      expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(950);
+      expect(tries[1]! - tries[0]!).toBeLessThan(5_000);
+      expect(await peekAll('fails-twice-poison')).toContainEqual(base64Json({ id: 'overridden' }));
+    } finally {
+      await overridden.host.stop();
+    }
+  });
 });

@@ -12,7 +12,11 @@ const people = 40;
 const pageSize = 50; // 40 people × 12 weeks = 480 rows: 10 pages
 
 beforeAll(async () => {
-  stack = await startAppStack({ INSIGHTS_AUTH: 'static', INSIGHTS_STATIC_TOKEN: 'simulator-token' }, { storageProxy: true });
+  stack = await startAppStack(
+    // A failed message is retried at once (host.json says 10 s), so the retry tests take no time.
+    { INSIGHTS_AUTH: 'static', INSIGHTS_STATIC_TOKEN: 'simulator-token', AzureFunctionsJobHost__extensions__queues__visibilityTimeout: '00:00:00' },
+    { storageProxy: true },
+  );
 });
 
 afterEach(() => {
@@ -161,6 +165,24 @@ describe('at-least-once delivery', () => {
       expect(executions('insightsBucket', from)).toEqual(['Failed', 'Succeeded']);
       expect(await t.run(runId)).toMatchObject({ status: 'succeeded', matchedEmployees: people });
       expect(await storedValues(stack, t.tenantId)).toEqual(await cleanImport());
+    });
+  });
+});
+
+describe('a message failing its last try', () => {
+  it('lands in <queue>-poison and its run shows failed with the reason', async () => {
+    await withSimulator(async (simulator) => {
+      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      stack.proxy!.decide = (r) => (isValuesBatch(r) ? { fail: 403 } : 'forward');
+      const from = stack.logs.length;
+      const runId = await enableAndDrain(t);
+      expect(executions('insightsBucket', from)).toEqual(['Failed', 'Failed', 'Failed', 'Failed', 'Failed']);
+      const run = await t.run(runId);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/\(after 5 tries\)$/);
+      const poisoned = (await stack.queueMessages('insights-bucket-poison')) as { runId: string }[];
+      expect(poisoned.map((m) => m.runId)).toContain(runId);
+      expect(await storedEntities(stack, t.tenantId)).toEqual([]);
     });
   });
 });
