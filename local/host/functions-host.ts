@@ -294,6 +294,11 @@ export class LocalFunctionsHost {
   #prepareTriggers(): void {
     const connectionString = () => resolveConnectionString(this.#settings);
     for (const fn of this.#functions.values()) {
+      // As in the real host, the app setting AzureWebJobs.<name>.Disabled=true keeps a function from being triggered.
+      if (/^(true|1)$/i.test(this.#settings[`AzureWebJobs.${fn.name}.Disabled`] ?? '')) {
+        this.#logger.log('information', `Function '${fn.name}' is disabled (AzureWebJobs.${fn.name}.Disabled)`);
+        continue;
+      }
       if (fn.triggerType === 'httpTrigger') {
         const route = typeof fn.trigger.route === 'string' && fn.trigger.route !== '' ? fn.trigger.route : fn.name;
         const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase()) : null;

@@ -5,7 +5,12 @@ const all = { reportFilters: true, reportSections: true, commentFilters: true };
 const none = { reportFilters: false, reportSections: false, commentFilters: false };
 
 beforeAll(async () => {
-  stack = await startAppStack();
+  // The pipeline's queue functions are disabled, so the work messages the API sends stay in their queues to be read.
+  stack = await startAppStack({
+    'AzureWebJobs.insightsPull.Disabled': 'true',
+    'AzureWebJobs.insightsBucket.Disabled': 'true',
+    'AzureWebJobs.insightsReprocess.Disabled': 'true',
+  });
 });
 
 afterAll(async () => {

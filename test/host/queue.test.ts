@@ -165,3 +165,21 @@ describe('visibilityTimeout', () => {
     }
   });
 });
+
+describe('AzureWebJobs.<name>.Disabled', () => {
+  it('keeps a disabled queue function from being triggered, as the real host does', async () => {
+    await stack.host.stop();
+    const settings = { AzureWebJobsStorage: azurite.connectionString, SUNDAY_SCHEDULE: '0 0 6 * * 0', 'AzureWebJobs.work.Disabled': 'true' };
+    const disabled = await startTestHost({ appDir: conformanceApp, settings });
+    try {
+      await send('work-items', base64Json({ id: 'left alone' }));
+      await disabled.host.drain();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(calls('work')).toEqual([]);
+      expect(await peekAll('work-items')).toEqual([base64Json({ id: 'left alone' })]);
+      expect(disabled.logs.some((l) => l.message.includes("Function 'work' is disabled"))).toBe(true);
+    } finally {
+      await disabled.host.stop();
+    }
+  });
+});
