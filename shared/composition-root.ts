@@ -1,4 +1,6 @@
 import { app } from '@azure/functions';
+import { ResponseStore } from './survey/response-store';
+import type { SurveyDeps } from './survey/ingest';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { StoredSource } from './admin/schemas';
 import { resolveKeysDir } from './auth/local-keys';
@@ -21,7 +23,7 @@ import { appVersion } from './version';
 // Built once per process: settings parsed, catalog checked, clients created. Functions receive what
 // they need from here and never read process.env or construct SDK clients themselves.
 
-export interface Services extends HealthDependencies, PipelineDeps {
+export interface Services extends HealthDependencies, PipelineDeps, SurveyDeps {
   settings: Settings;
   tokenVerifier: TokenVerifier;
 }
@@ -29,6 +31,7 @@ export interface Services extends HealthDependencies, PipelineDeps {
 const probeTimeoutMs = 3000;
 const configTable = 'config';
 const valuesTable = 'insightsvalues';
+const responsesTable = 'surveyresponses';
 let services: Services | undefined;
 
 export function getServices(): Services {
@@ -49,6 +52,7 @@ export function getServices(): Services {
     }),
     store: new TenantStore(tableClient(connection, configTable)),
     values: new ValuesStore(tableClient(connection, valuesTable)),
+    responses: new ResponseStore(tableClient(connection, responsesTable)),
     openSource: (tenantId, source) => openSource(settings, connection, tenantId, source),
     queues: new WorkQueues(QueueServiceClient.fromConnectionString(connection)),
     now: () => new Date(),

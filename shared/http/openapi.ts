@@ -78,6 +78,15 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], version: s
       ...(authenticated ? { description: `Callers: ${(route.audiences as readonly string[]).join(', ')}.` } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+      ...(route.textBody
+        ? {
+            requestBody: {
+              required: true,
+              description: route.textBody.description,
+              content: Object.fromEntries(route.textBody.mediaTypes.map((type) => [type, { schema: jsonSchema(route.textBody!.schema, 'input') }])),
+            },
+          }
+        : {}),
       responses,
     };
   }

@@ -23,6 +23,8 @@ export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /** The body as text, for routes declared with `textBody` (parsed by the handler). */
+  text: string;
   services: Services;
   context: InvocationContext;
 }
@@ -40,6 +42,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body the handler parses itself (NDJSON, say): read as text within `maxBodyBytes`; `schema`
+   * documents one record and the media types list what is accepted.
+   */
+  textBody?: { schema: z.ZodType; mediaTypes: readonly string[]; description: string };
   /** Largest accepted body (413 above). Default 64 KiB. */
   maxBodyBytes?: number;
   /** Documented responses; 200/201/202 bodies are described by their schema. */
@@ -83,8 +90,9 @@ async function execute(spec: AnyRouteSpec, request: HttpRequest, context: Invoca
     }
     const params = parsePart(spec.params ?? z.object({}), request.params, 'params', spec.method);
     const query = parseQuery(spec.query ?? noQuery, request.query);
-    const body = spec.body ? parsePart(spec.body, await readJson(request, spec.maxBodyBytes ?? defaultMaxBody), 'body', spec.method) : undefined;
-    const result = await spec.handler({ principal, params, query, body, services, context });
+    const body = spec.body ? parsePart(spec.body, parseJson(await readBody(request, spec.maxBodyBytes ?? defaultMaxBody)), 'body', spec.method) : undefined;
+    const text = spec.textBody ? (await readBody(request, spec.maxBodyBytes ?? defaultMaxBody)).toString('utf8') : '';
+    const result = await spec.handler({ principal, params, query, body, text, services, context });
     return {
       status: result.status,
       headers: { 'Cache-Control': 'no-store', ...(result.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...result.headers },
@@ -158,15 +166,19 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.i
   );
 }
 
-async function readJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
+async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
   const tooLarge = () =>
     new HttpProblem(problem(413, 'payload-too-large', 'Payload too large', `The request body exceeds this route's limit of ${maxBytes} bytes.`));
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > maxBytes) throw tooLarge();
   if (bytes.length === 0) {
-    throw new HttpProblem(problem(400, 'invalid-request', 'Invalid request', 'This route needs a JSON body.', [{ path: 'body', message: 'required' }]));
+    throw new HttpProblem(problem(400, 'invalid-request', 'Invalid request', 'This route needs a body.', [{ path: 'body', message: 'required' }]));
   }
+  return bytes;
+}
+
+function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {

@@ -1,0 +1,101 @@
+import type { Principal } from '../auth/principal';
+import { storedProgram } from '../admin/schemas';
+import type { AdminDeps } from '../admin/tenant-config';
+import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
+import type { ResponseStore, StoredResponse } from './response-store';
+import { itemsKey, responseSchema, storedItems, type IngestResult, type StoredItems, type SurveyItem } from './schemas';
+
+// The Glint platform's survey data for a cycle (SPEC section 13): the items, then the responses. A
+// response post is all or nothing: any invalid line answers 422 with every line's errors (up to
+// `maxReportedErrors`) and stores nothing, so a fixed file can simply be posted again.
+
+export interface SurveyDeps extends AdminDeps {
+  responses: ResponseStore;
+}
+
+const maxReportedErrors = 100;
+
+async function requireCycle(deps: AdminDeps, tenantId: string, programId: string, cycleId: string): Promise<void> {
+  const program = await deps.store.get(tenantId, `program:${programId}`, storedProgram);
+  if (!program?.value.cycles.some((c) => c.cycleId === cycleId)) throw notFound(`Cycle ${cycleId} of program ${programId}`);
+}
+
+export async function putItems(deps: AdminDeps, principal: Principal, programId: string, cycleId: string, items: SurveyItem[]): Promise<{ items: StoredItems; created: boolean }> {
+  await requireCycle(deps, principal.tenantId, programId, cycleId);
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.itemId)) errors.push({ path: `body.items.${i}.itemId`, message: `${item.itemId} appears more than once` });
+    seen.add(item.itemId);
+    const { min, max, favorableMin } = item.scale;
+    if (min >= max) errors.push({ path: `body.items.${i}.scale`, message: 'min must be below max' });
+    else if (favorableMin < min || favorableMin > max) errors.push({ path: `body.items.${i}.scale.favorableMin`, message: `must be within ${min}..${max}` });
+  });
+  if (errors.length > 0) throw ruleViolation(errors);
+  const rowKey = itemsKey(programId, cycleId);
+  const existing = await deps.store.get(principal.tenantId, rowKey, storedItems);
+  const value: StoredItems = { programId, cycleId, items, updatedAt: deps.now().toISOString() };
+  await deps.store.commit(principal.tenantId, [{ op: 'upsert', rowKey, value }]);
+  return { items: value, created: !existing };
+}
+
+export async function getItems(deps: AdminDeps, tenantId: string, programId: string, cycleId: string): Promise<StoredItems> {
+  const stored = await deps.store.get(tenantId, itemsKey(programId, cycleId), storedItems);
+  if (!stored) throw notFound(`Items of cycle ${cycleId} of program ${programId}`);
+  return stored.value;
+}
+
+/** Splits a body into records with their line numbers: a JSON array (line = array index + 1) or NDJSON. */
+export function parseResponseBody(text: string): { records: { line: number; value: unknown }[]; errors: (FieldError & { line: number })[] } {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new DomainError('rule-violation', `The body is not a valid JSON array: ${(error as Error).message}`, [{ path: 'body', message: 'malformed JSON' }]);
+    }
+    if (!Array.isArray(parsed)) throw ruleViolation([{ path: 'body', message: 'expected an array of responses' }]);
+    return { records: parsed.map((value, i) => ({ line: i + 1, value })), errors: [] };
+  }
+  const records: { line: number; value: unknown }[] = [];
+  const errors: (FieldError & { line: number })[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    try {
+      records.push({ line: i + 1, value: JSON.parse(line) });
+    } catch {
+      errors.push({ line: i + 1, path: `line ${i + 1}`, message: 'not a JSON object' });
+    }
+  });
+  return { records, errors };
+}
+
+export async function ingestResponses(deps: SurveyDeps, principal: Principal, programId: string, cycleId: string, text: string): Promise<IngestResult> {
+  const items = await getItems(deps, principal.tenantId, programId, cycleId);
+  const scales = new Map(items.items.map((item) => [item.itemId, item.scale]));
+  const { records, errors } = parseResponseBody(text);
+  const accepted: StoredResponse[] = [];
+  for (const { line, value } of records) {
+    const parsed = responseSchema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) errors.push({ line, path: [`line ${line}`, ...issue.path.map(String)].join('.'), message: issue.message });
+      continue;
+    }
+    const response = parsed.data;
+    const scale = scales.get(response.itemId);
+    if (!scale) errors.push({ line, path: `line ${line}.itemId`, message: `${response.itemId} is not an item of this cycle` });
+    else if (response.score < scale.min || response.score > scale.max) errors.push({ line, path: `line ${line}.score`, message: `must be within ${scale.min}..${scale.max}` });
+    // Keys are matched to imported employees the way the import normalizes them.
+    else accepted.push({ ...response, employeeKey: response.employeeKey.trim().toLowerCase() });
+  }
+  if (records.length === 0 && errors.length === 0) throw ruleViolation([{ path: 'body', message: 'no responses' }]);
+  if (errors.length > 0) {
+    const invalidLines = new Set(errors.map((e) => e.line)).size;
+    const shown = errors.sort((a, b) => a.line - b.line).slice(0, maxReportedErrors).map(({ path, message }) => ({ path, message }));
+    throw new DomainError('rule-violation', `${invalidLines} line(s) are invalid; nothing was stored. Fix them and post the whole body again.`, shown);
+  }
+  await deps.responses.upsert({ tenantId: principal.tenantId, programId, cycleId }, accepted);
+  return { accepted: accepted.length };
+}
