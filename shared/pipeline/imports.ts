@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { notFound, ruleViolation } from '../domain/errors';
+import { groupThreshold } from '../domain/confidentiality';
 import { bucketLabels, rangeProblems, type Ranges } from '../domain/metrics';
 import { sundayOnOrBefore } from '../domain/weeks';
 import { cycleStateKey, storedAttribute, storedCycleState, storedProgram, storedRun, type StoredRun } from '../admin/schemas';
@@ -75,7 +76,7 @@ export async function distribution(
     }
   }
   // The report threshold (SPEC section 12): a group this small would be hidden, so its size is too.
-  const threshold = Math.max(confidentiality.minResponses, confidentiality.insightsMinGroupSize);
+  const threshold = groupThreshold(confidentiality);
   const labels = bucketLabels(max);
   return {
     metricId,
