@@ -85,9 +85,8 @@ function chunkEmployees(message: PullMessage, aggregator: WindowAggregator): Que
     employees = [];
     size = 0;
   };
-  // Sorted, so a repeated pull cuts exactly the same chunks.
-  const sorted = [...aggregator.employees()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [employeeKey, metrics] of sorted) {
+  // employees() comes in key order, so a repeated pull cuts exactly the same chunks.
+  for (const [employeeKey, metrics] of aggregator.employees()) {
     if (Object.keys(metrics).length === 0) continue;
     const entry: BucketMessage['employees'][number] = [employeeKey, Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, [v.sumNano, v.weeks]]))];
     const entrySize = JSON.stringify(entry).length + 1;

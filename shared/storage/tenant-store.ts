@@ -1,5 +1,6 @@
 import { odata, RestError, TableTransaction, type TableClient, type TableEntity } from '@azure/data-tables';
 import type { z } from 'zod';
+import { maxBatch, tableCreator } from './table-support';
 
 // A tenant's configuration, audit log and run records live in one partition of one table (partition
 // key = the verified tenant id), so a change, its audit entry and the work it records commit in one
@@ -31,14 +32,14 @@ interface Row {
 
 // Table Storage caps a string property at 64 KiB (32 Ki UTF-16 code units).
 const maxJsonChars = 32 * 1024;
-const maxTransactionSize = 100;
 
 export class TenantStore {
   readonly #table: TableClient;
-  #ready: Promise<void> | undefined;
+  readonly #ensureTable: () => Promise<void>;
 
   constructor(table: TableClient) {
     this.#table = table;
+    this.#ensureTable = tableCreator(table);
   }
 
   async get<T>(tenantId: string, rowKey: string, schema: z.ZodType<T>): Promise<Stored<T> | undefined> {
@@ -73,7 +74,7 @@ export class TenantStore {
   /** Applies every write in one entity group transaction. */
   async commit(tenantId: string, writes: readonly Write[]): Promise<void> {
     if (writes.length === 0) return;
-    if (writes.length > maxTransactionSize) throw new Error(`A transaction holds at most ${maxTransactionSize} writes, got ${writes.length}`);
+    if (writes.length > maxBatch) throw new Error(`A transaction holds at most ${maxBatch} writes, got ${writes.length}`);
     await this.#ensureTable();
     const tx = new TableTransaction();
     for (const write of writes) {
@@ -105,14 +106,6 @@ export class TenantStore {
       tenants.push(entity.partitionKey);
     }
     return tenants;
-  }
-
-  #ensureTable(): Promise<void> {
-    this.#ready ??= this.#table.createTable().catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    return this.#ready;
   }
 }
 

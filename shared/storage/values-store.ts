@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
+import { chunk, maxBatch, runLimited, submitByPartition, tableCreator } from './table-support';
 
 // The imported values: one entity per (tenant, program, cycle, import run, employee) holding, per
 // attribute metric, the window's sum (nano-units), its number of weeks, and the bucket. The import
@@ -10,7 +11,6 @@ import { z } from 'zod';
 // entities per second per partition).
 
 export const shardCount = 16;
-const maxBatch = 100;
 
 export interface MetricValue {
   sumNano: number;
@@ -76,24 +76,18 @@ function fromEntity(entity: Record<string, unknown>, metricIds: readonly string[
 
 export class ValuesStore {
   readonly #table: TableClient;
-  #ready: Promise<void> | undefined;
+  readonly #ensureTable: () => Promise<void>;
 
   constructor(table: TableClient) {
     this.#table = table;
+    this.#ensureTable = tableCreator(table);
   }
 
   /** Writes (replacing) the employees' entities of a run: batches of up to 100 per partition, partitions in parallel. */
   async write(scope: RunScope, employees: readonly EmployeeValues[], concurrency = 8): Promise<void> {
     await this.#ensureTable();
-    const byPartition = new Map<string, TransactionAction[]>();
-    for (const employee of employees) {
-      const entity = toEntity(scope, employee);
-      const actions = byPartition.get(entity.partitionKey) ?? [];
-      actions.push(['upsert', entity, 'Replace']);
-      byPartition.set(entity.partitionKey, actions);
-    }
-    const batches = [...byPartition.values()].flatMap((actions) => chunk(actions, maxBatch));
-    await runLimited(batches, concurrency, (batch) => this.#table.submitTransaction(batch));
+    const actions = employees.map((employee): TransactionAction => ['upsert', toEntity(scope, employee), 'Replace']);
+    await submitByPartition(this.#table, actions, concurrency);
   }
 
   /** Every employee of a run, with the given metrics, partition by partition. */
@@ -116,7 +110,8 @@ export class ValuesStore {
         'Merge',
       ],
     );
-    await this.#submitGrouped(actions, concurrency);
+    await this.#ensureTable();
+    await submitByPartition(this.#table, actions, concurrency);
   }
 
   /** Removes a metric's values from every employee of a run. */
@@ -128,7 +123,7 @@ export class ValuesStore {
       const { [metricId]: _removed, ...metrics } = employee.metrics;
       actions.push(['upsert', toEntity(scope, { employeeKey: employee.employeeKey, metrics }), 'Replace']);
     }
-    await this.#submitGrouped(actions, concurrency);
+    await submitByPartition(this.#table, actions, concurrency);
   }
 
   /** Deletes every entity of a run. */
@@ -145,49 +140,4 @@ export class ValuesStore {
     });
     return deleted;
   }
-
-  async #submitGrouped(actions: TransactionAction[], concurrency: number): Promise<void> {
-    await this.#ensureTable();
-    const byPartition = new Map<string, TransactionAction[]>();
-    for (const action of actions) {
-      const pk = action[1].partitionKey;
-      const group = byPartition.get(pk) ?? [];
-      group.push(action);
-      byPartition.set(pk, group);
-    }
-    const batches = [...byPartition.values()].flatMap((group) => chunk(group, maxBatch));
-    await runLimited(batches, concurrency, (batch) => this.#table.submitTransaction(batch));
-  }
-
-  #ensureTable(): Promise<void> {
-    this.#ready ??= this.#table.createTable().catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    return this.#ready;
-  }
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; the first failure rejects (after the rest settle). */
-export async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const worker = async () => {
-    while (next < items.length && failure === undefined) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure !== undefined) throw failure;
 }

@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
-import { chunk, runLimited, shardCount, shardOf } from '../storage/values-store';
+import { submitByPartition, tableCreator } from '../storage/table-support';
+import { shardCount, shardOf } from '../storage/values-store';
 
 // Survey responses: one entity per (employee, item) of a cycle, spread over the same 16 shards as the
 // imported values. Re-posting an (employeeKey, itemId) upserts the same entity, so a replayed request
@@ -26,10 +27,11 @@ const rowKeyOf = (employeeKey: string, itemId: string) => `${encodeURIComponent(
 
 export class ResponseStore {
   readonly #table: TableClient;
-  #ready: Promise<void> | undefined;
+  readonly #ensureTable: () => Promise<void>;
 
   constructor(table: TableClient) {
     this.#table = table;
+    this.#ensureTable = tableCreator(table);
   }
 
   async upsert(scope: CycleScope, responses: readonly StoredResponse[], concurrency = 8): Promise<void> {
@@ -37,16 +39,11 @@ export class ResponseStore {
     // The last answer for a key in one request wins, as it would over two requests.
     const latest = new Map<string, StoredResponse>();
     for (const r of responses) latest.set(rowKeyOf(r.employeeKey, r.itemId), r);
-    const byPartition = new Map<string, TransactionAction[]>();
-    for (const [rowKey, r] of latest) {
-      const partitionKey = partitionOf(scope, shardOf(r.employeeKey));
-      const entity = { partitionKey, rowKey, employeeKey: r.employeeKey, itemId: r.itemId, score: r.score, ...(r.comment !== undefined ? { comment: r.comment } : {}) };
-      const group = byPartition.get(partitionKey) ?? [];
-      group.push(['upsert', entity, 'Replace']);
-      byPartition.set(partitionKey, group);
-    }
-    const batches = [...byPartition.values()].flatMap((group) => chunk(group, 100));
-    await runLimited(batches, concurrency, (batch) => this.#table.submitTransaction(batch));
+    const actions = [...latest].map(([rowKey, r]): TransactionAction => {
+      const entity = { partitionKey: partitionOf(scope, shardOf(r.employeeKey)), rowKey, employeeKey: r.employeeKey, itemId: r.itemId, score: r.score };
+      return ['upsert', r.comment !== undefined ? { ...entity, comment: r.comment } : entity, 'Replace'];
+    });
+    await submitByPartition(this.#table, actions, concurrency);
   }
 
   /** Every response of a cycle, shard by shard. */
@@ -56,13 +53,5 @@ export class ResponseStore {
       const filter = odata`PartitionKey eq ${partitionOf(scope, shard)}`;
       for await (const entity of this.#table.listEntities({ queryOptions: { filter } })) yield entitySchema.parse(entity);
     }
-  }
-
-  #ensureTable(): Promise<void> {
-    this.#ready ??= this.#table.createTable().catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    return this.#ready;
   }
 }

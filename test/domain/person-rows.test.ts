@@ -1,18 +1,8 @@
 import { maxMetricValue } from '../../shared/domain/aggregation';
+import { metricCatalog } from '../../shared/domain/metrics';
 import { ColumnError, parseRecord, resolveColumns, type ColumnMap, type RawRecord } from '../../shared/domain/person-rows';
 
-const allMetricIds = [
-  'emailHours',
-  'callHours',
-  'afterHoursCollaborationHours',
-  'multitaskingHours',
-  'collaborationHours',
-  'uninterruptedHours',
-  'meetingHours',
-  'managerOneOnOneHours',
-  'skipLevelMeetingHours',
-  'internalNetworkSize',
-];
+const allMetricIds = metricCatalog.map((m) => m.id);
 
 describe('resolveColumns', () => {
   const options = { employeeKeyColumn: 'PersonId', metricIds: ['managerOneOnOneHours', 'afterHoursCollaborationHours'] };

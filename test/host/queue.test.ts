@@ -118,14 +118,17 @@ describe('storage queue triggers on the local host', () => {
   });
 });
 
+/** A copy of the queue fixture app with its own host.json `extensions.queues`. */
+function queueAppWith(queues: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'host-queues-'));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'queues', main: path.join(conformanceApp, 'functions', 'queues.ts') }));
+  writeFileSync(path.join(dir, 'host.json'), JSON.stringify({ version: '2.0', extensions: { queues } }));
+  return dir;
+}
+
 describe('visibilityTimeout', () => {
   it('keeps a failed message invisible for host.json visibilityTimeout before the next try', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'host-visibility-'));
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'visibility', main: path.join(conformanceApp, 'functions', 'queues.ts') }));
-    writeFileSync(
-      path.join(dir, 'host.json'),
-      JSON.stringify({ version: '2.0', extensions: { queues: { maxPollingInterval: '00:00:00.200', visibilityTimeout: '00:00:01', maxDequeueCount: 5 } } }),
-    );
+    const dir = queueAppWith({ maxPollingInterval: '00:00:00.200', visibilityTimeout: '00:00:01', maxDequeueCount: 5 });
     await stack.host.stop();
     const slowRetry = await startTestHost({ appDir: dir, settings: { AzureWebJobsStorage: azurite.connectionString } });
     try {
@@ -141,9 +144,7 @@ describe('visibilityTimeout', () => {
   });
 
   it('takes host.json values from AzureFunctionsJobHost__ app settings, as the real host does', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'host-override-'));
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'override', main: path.join(conformanceApp, 'functions', 'queues.ts') }));
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({ version: '2.0', extensions: { queues: { visibilityTimeout: '00:00:30', maxDequeueCount: 5 } } }));
+    const dir = queueAppWith({ visibilityTimeout: '00:00:30', maxDequeueCount: 5 });
     await stack.host.stop();
     const settings = {
       AzureWebJobsStorage: azurite.connectionString,
