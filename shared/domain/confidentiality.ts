@@ -1,6 +1,9 @@
+import { derivableAtoms } from './disclosure';
+
 // Report confidentiality (SPEC section 12): which groups of one breakdown may show their numbers and
-// comments. Every report, filter and preview asks this module, so one breakdown is never judged by
-// two different rules.
+// comments (`decideBreakdown`), and which item scores a whole cycle's reports may show together
+// (`decideCycle`). Every report, filter and preview asks this module, so one breakdown is never judged
+// by two different rules.
 
 export interface ConfidentialitySettings {
   minResponses: number;
@@ -78,4 +81,117 @@ export function decideBreakdown<K>(groups: readonly { key: K; respondents: numbe
     // still say who is in it and what they think, so they stay hidden with its numbers.
     return { key: group.key, respondents: group.respondents, status: groupStatus, showComments: groupStatus === 'ok' && group.respondents >= settings.minCommentResponses };
   });
+}
+
+// ---- one cycle, every breakdown at once ----
+
+/** Buckets 1-4, then "No data": the order every breakdown is decided in (see the tie-break above). */
+export const groupsPerBreakdown = 5;
+const notShown = groupsPerBreakdown;
+
+export interface CycleMembership {
+  metricCount: number;
+  itemCount: number;
+  respondentCount: number;
+  /** `groups[r * metricCount + m]`: respondent r's group (0..4) in breakdown m. */
+  groups: Uint8Array;
+  answered(respondent: number, item: number): boolean;
+}
+
+export interface CycleDecision {
+  /** Per breakdown, its groups decided by `decideBreakdown` (keys 0..4). */
+  breakdowns: GroupDecision<number>[][];
+  /** `itemShown[m][g][i]`: whether item i's score may be shown in group g of breakdown m. */
+  itemShown: boolean[][][];
+}
+
+/**
+ * Decides a whole cycle: every breakdown by SPEC section 12 (`decideBreakdown`), then every item
+ * score of every group, so that no single respondent's answer follows from all the item scores the
+ * cycle's reports show together, whichever breakdowns and filters a reader combines. Per item:
+ * - a group shows the item only if the group is ok and at least the threshold answered the item, and
+ *   no group shows an item fewer than the threshold answered overall;
+ * - then, while the shown groups (and the item's overall score, which Glint shows) single anyone
+ *   out by differences (`derivableAtoms`), the smallest shown group holding that person hides the
+ *   item (the smallest shown group at all, if none holds them), just as `decideBreakdown` suppresses
+ *   the smallest group within one breakdown. Two attributes can nest (A's bucket = B's bucket minus
+ *   one person), which no rule within one breakdown sees.
+ * With suppression 1 nobody is protected by differencing, so only the thresholds apply.
+ */
+export function decideCycle(membership: CycleMembership, settings: ConfidentialitySettings): CycleDecision {
+  assertSettings(settings);
+  if (settings.suppression > 2) throw new RangeError('decideCycle protects single respondents: suppression must be 1 or 2');
+  const { metricCount, itemCount, respondentCount, groups } = membership;
+  // A respondent's shown groups are packed into one number of base 6 digits: exact up to 20 breakdowns.
+  if (metricCount > 20) throw new RangeError('decideCycle handles at most 20 breakdowns');
+  if (groups.length !== metricCount * respondentCount) throw new RangeError('groups must hold one group per respondent and breakdown');
+  const threshold = groupThreshold(settings);
+  const groupOf = (r: number, m: number) => groups[r * metricCount + m]!;
+
+  const respondents = Array.from({ length: metricCount }, () => new Array<number>(groupsPerBreakdown).fill(0));
+  for (let r = 0; r < respondentCount; r++) for (let m = 0; m < metricCount; m++) respondents[m]![groupOf(r, m)]!++;
+  const breakdowns = respondents.map((counts) => decideBreakdown(counts.map((n, g) => ({ key: g, respondents: n })), settings));
+  const itemShown = breakdowns.map((groupsOfM) => groupsOfM.map(() => new Array<boolean>(itemCount).fill(false)));
+
+  for (let i = 0; i < itemCount; i++) {
+    const answerers: number[] = [];
+    for (let r = 0; r < respondentCount; r++) if (membership.answered(r, i)) answerers.push(r);
+    if (answerers.length < threshold) continue;
+    const answers = Array.from({ length: metricCount }, () => new Array<number>(groupsPerBreakdown).fill(0));
+    for (const r of answerers) for (let m = 0; m < metricCount; m++) answers[m]![groupOf(r, m)]!++;
+    const shown = breakdowns.map((groupsOfM, m) => groupsOfM.map((g) => g.status === 'ok' && answers[m]![g.key]! >= threshold));
+
+    if (settings.suppression === 2) {
+      const smallestShown = (candidates: [number, number][]): [number, number] | undefined =>
+        candidates.reduce<[number, number] | undefined>((best, c) => (best === undefined || answers[c[0]]![c[1]]! < answers[best[0]]![best[1]]! ? c : best), undefined);
+      for (;;) {
+        const exposed = exposedAnswerers(answerers, metricCount, groupOf, shown);
+        if (exposed.length === 0) break;
+        const hide = new Set<string>();
+        for (const signature of exposed) {
+          const holding = signature.flatMap((g, m): [number, number][] => (g === notShown ? [] : [[m, g]]));
+          const all = shown.flatMap((row, m) => row.flatMap((s, g): [number, number][] => (s ? [[m, g]] : [])));
+          const chosen = smallestShown(holding.length > 0 ? holding : all);
+          if (chosen) hide.add(`${chosen[0]}:${chosen[1]}`);
+        }
+        if (hide.size === 0) break; // nothing left shown: only the item's overall score, Glint's to guard
+        for (const key of hide) {
+          const [m, g] = key.split(':').map(Number) as [number, number];
+          shown[m]![g] = false;
+        }
+      }
+    }
+    shown.forEach((row, m) => row.forEach((s, g) => (itemShown[m]![g]![i] = s)));
+  }
+  return { breakdowns, itemShown };
+}
+
+/** The shown-group signatures of the answerers whose answer the shown groups and the total reveal alone. */
+function exposedAnswerers(answerers: readonly number[], metricCount: number, groupOf: (r: number, m: number) => number, shown: boolean[][]): number[][] {
+  // Row 0 is the item's overall score; then one row per shown group.
+  const rowOf = shown.map((row) => row.map(() => -1));
+  let rowCount = 1;
+  shown.forEach((row, m) => row.forEach((s, g) => s && (rowOf[m]![g] = rowCount++)));
+  if (rowCount === 1) return [];
+  const atomOf = new Map<number, number>();
+  const atoms: { rows: number[]; size: number; signature: number[] }[] = [];
+  for (const r of answerers) {
+    let key = 0;
+    const signature: number[] = [];
+    for (let m = 0; m < metricCount; m++) {
+      const g = groupOf(r, m);
+      const s = shown[m]![g] ? g : notShown;
+      signature.push(s);
+      key = key * (groupsPerBreakdown + 1) + s;
+    }
+    const index = atomOf.get(key);
+    if (index !== undefined) {
+      atoms[index]!.size++;
+      continue;
+    }
+    atomOf.set(key, atoms.length);
+    atoms.push({ rows: [0, ...signature.flatMap((s, m) => (s === notShown ? [] : [rowOf[m]![s]!]))], size: 1, signature });
+  }
+  const derivable = derivableAtoms(rowCount, atoms);
+  return atoms.filter((atom, a) => atom.size === 1 && derivable[a]).map((atom) => atom.signature);
 }

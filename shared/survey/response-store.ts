@@ -1,11 +1,21 @@
+import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { submitByPartition, tableCreator } from '../storage/table-support';
 import { shardCount, shardOf } from '../storage/values-store';
 
-// Survey responses: one entity per (employee, item) of a cycle, spread over the same 16 shards as the
-// imported values. Re-posting an (employeeKey, itemId) upserts the same entity, so a replayed request
-// or a retried batch ends in the same data.
+// Survey responses: one entity per respondent of a cycle, holding their score (and comment) for each
+// item as properties, spread over the same 16 shards as the imported values. A report job then reads
+// a respondent's answers and their imported buckets from the same shard, one entity each, and a
+// cycle of 100,000 respondents is 100,000 entities, not one per answer.
+//
+// Re-posting an (employeeKey, itemId) merges into the same entity and replaces that item's score and
+// comment (an answer without a comment clears the old one), so a replayed request or a retried batch
+// ends in the same data.
+//
+// Property names must be identifiers, and item ids may hold "." "~" "-": an item's properties are
+// named by a hash of its id (96 bits; collisions among a cycle's ≤ 100 items are out of reach).
+// Table Storage allows 252 properties, so a respondent can hold answers to 125 distinct item ids.
 
 export interface CycleScope {
   tenantId: string;
@@ -20,10 +30,20 @@ export interface StoredResponse {
   comment?: string | undefined;
 }
 
-const entitySchema = z.object({ employeeKey: z.string(), itemId: z.string(), score: z.number().int(), comment: z.string().optional() });
+export interface Respondent {
+  employeeKey: string;
+  answers: { itemId: string; score: number; comment?: string | undefined }[];
+}
+
+const itemProperty = (itemId: string) => createHash('sha256').update(itemId).digest('hex').slice(0, 24);
+const scoreOf = (itemId: string) => `s_${itemProperty(itemId)}`;
+const commentOf = (itemId: string) => `c_${itemProperty(itemId)}`;
 
 const partitionOf = (scope: CycleScope, shard: number) => `${scope.tenantId}|${scope.programId}|${scope.cycleId}|${shard.toString(16).padStart(2, '0')}`;
-const rowKeyOf = (employeeKey: string, itemId: string) => `${encodeURIComponent(employeeKey)}|${encodeURIComponent(itemId)}`;
+const rowKeyOf = (employeeKey: string) => encodeURIComponent(employeeKey);
+
+const score = z.number().int();
+const comment = z.string();
 
 export class ResponseStore {
   readonly #table: TableClient;
@@ -36,22 +56,39 @@ export class ResponseStore {
 
   async upsert(scope: CycleScope, responses: readonly StoredResponse[], concurrency = 8): Promise<void> {
     await this.#ensureTable();
-    // The last answer for a key in one request wins, as it would over two requests.
-    const latest = new Map<string, StoredResponse>();
-    for (const r of responses) latest.set(rowKeyOf(r.employeeKey, r.itemId), r);
-    const actions = [...latest].map(([rowKey, r]): TransactionAction => {
-      const entity = { partitionKey: partitionOf(scope, shardOf(r.employeeKey)), rowKey, employeeKey: r.employeeKey, itemId: r.itemId, score: r.score };
-      return ['upsert', r.comment !== undefined ? { ...entity, comment: r.comment } : entity, 'Replace'];
-    });
+    // One merge per respondent; the last answer for an item in one request wins, as over two requests.
+    const byRespondent = new Map<string, Record<string, unknown>>();
+    for (const r of responses) {
+      let entity = byRespondent.get(r.employeeKey);
+      if (!entity) {
+        entity = { partitionKey: partitionOf(scope, shardOf(r.employeeKey)), rowKey: rowKeyOf(r.employeeKey), employeeKey: r.employeeKey };
+        byRespondent.set(r.employeeKey, entity);
+      }
+      entity[scoreOf(r.itemId)] = r.score;
+      entity[commentOf(r.itemId)] = r.comment ?? '';
+    }
+    const actions = [...byRespondent.values()].map((entity): TransactionAction => ['upsert', entity as { partitionKey: string; rowKey: string }, 'Merge']);
     await submitByPartition(this.#table, actions, concurrency);
   }
 
-  /** Every response of a cycle, shard by shard. */
-  async *scan(scope: CycleScope): AsyncIterable<StoredResponse> {
+  /** The respondents of one shard, with their answers to the given items (answers to other items are left out). */
+  async *scanShard(scope: CycleScope, shard: number, itemIds: readonly string[]): AsyncIterable<Respondent> {
     await this.#ensureTable();
-    for (let shard = 0; shard < shardCount; shard++) {
-      const filter = odata`PartitionKey eq ${partitionOf(scope, shard)}`;
-      for await (const entity of this.#table.listEntities({ queryOptions: { filter } })) yield entitySchema.parse(entity);
+    const properties = itemIds.map((itemId) => ({ itemId, score: scoreOf(itemId), comment: commentOf(itemId) }));
+    const select = ['employeeKey', ...properties.flatMap((p) => [p.score, p.comment])];
+    for await (const entity of this.#table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionOf(scope, shard)}`, select } })) {
+      const answers: Respondent['answers'] = [];
+      for (const p of properties) {
+        if (entity[p.score] === undefined || entity[p.score] === null) continue;
+        const text = comment.optional().nullable().parse(entity[p.comment]);
+        answers.push(text ? { itemId: p.itemId, score: score.parse(entity[p.score]), comment: text } : { itemId: p.itemId, score: score.parse(entity[p.score]) });
+      }
+      if (answers.length > 0) yield { employeeKey: z.string().parse(entity.employeeKey), answers };
     }
+  }
+
+  /** Every respondent of a cycle, shard by shard. */
+  async *scan(scope: CycleScope, itemIds: readonly string[]): AsyncIterable<Respondent> {
+    for (let shard = 0; shard < shardCount; shard++) yield* this.scanShard(scope, shard, itemIds);
   }
 }

@@ -1,4 +1,5 @@
-import { odata, TableClient } from '@azure/data-tables';
+import { TableClient } from '@azure/data-tables';
+import { ResponseStore } from '../../shared/survey/response-store';
 import { glintAdmin, newTenant, platform, startAppStack, type AppStack } from '../support/app-stack';
 
 // The Glint platform's survey data through the local host: items, then responses as a JSON array or
@@ -27,15 +28,12 @@ async function tenantWithCycle() {
   return { tenantId, app, admin };
 }
 
+/** What the store holds for the cycle, read through the store itself (its layout is its own business). */
 async function storedResponses(tenantId: string): Promise<Record<string, unknown>[]> {
-  const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'surveyresponses', { allowInsecureConnection: true });
+  const store = new ResponseStore(TableClient.fromConnectionString(stack.azurite.connectionString, 'surveyresponses', { allowInsecureConnection: true }));
   const found: Record<string, unknown>[] = [];
-  try {
-    for await (const e of table.listEntities({ queryOptions: { filter: odata`PartitionKey ge ${tenantId + '|'} and PartitionKey lt ${tenantId + '}'}` } })) {
-      found.push({ employeeKey: e.employeeKey, itemId: e.itemId, score: e.score, comment: e.comment });
-    }
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  for await (const respondent of store.scan({ tenantId, programId: 'p1', cycleId: 'c1' }, items.map((i) => i.itemId))) {
+    for (const a of respondent.answers) found.push({ employeeKey: respondent.employeeKey, itemId: a.itemId, score: a.score, comment: a.comment });
   }
   return found.sort((a, b) => `${a.employeeKey}/${a.itemId}`.localeCompare(`${b.employeeKey}/${b.itemId}`));
 }
