@@ -10,5 +10,5 @@ export const confidentialityGet = defineRoute({
   summary: 'The confidentiality thresholds of reports',
   audiences: ['glintAdmin'],
   responses: { 200: { description: 'The thresholds', schema: confidentialitySchema } },
-  handler: async ({ services, principal }) => ({ status: 200, body: await getConfidentiality(services, principal) }),
+  handler: async ({ services, principal }) => ({ status: 200, body: await getConfidentiality(services, principal.tenantId) }),
 });

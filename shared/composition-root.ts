@@ -1,6 +1,8 @@
 import { app } from '@azure/functions';
 import { ResponseStore } from './survey/response-store';
 import type { SurveyDeps } from './survey/ingest';
+import { ReportCommentStore } from './reports/comment-store';
+import type { ReportDeps } from './reports/refresh';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { StoredSource } from './admin/schemas';
 import { resolveKeysDir } from './auth/local-keys';
@@ -23,7 +25,7 @@ import { appVersion } from './version';
 // Built once per process: settings parsed, catalog checked, clients created. Functions receive what
 // they need from here and never read process.env or construct SDK clients themselves.
 
-export interface Services extends HealthDependencies, PipelineDeps, SurveyDeps {
+export interface Services extends HealthDependencies, PipelineDeps, SurveyDeps, ReportDeps {
   settings: Settings;
   tokenVerifier: TokenVerifier;
 }
@@ -32,6 +34,7 @@ const probeTimeoutMs = 3000;
 const configTable = 'config';
 const valuesTable = 'insightsvalues';
 const responsesTable = 'surveyresponses';
+const reportCommentsTable = 'reportcomments';
 let services: Services | undefined;
 
 export function getServices(): Services {
@@ -53,6 +56,7 @@ export function getServices(): Services {
     store: new TenantStore(tableClient(connection, configTable)),
     values: new ValuesStore(tableClient(connection, valuesTable)),
     responses: new ResponseStore(tableClient(connection, responsesTable)),
+    reportComments: new ReportCommentStore(tableClient(connection, reportCommentsTable)),
     openSource: (tenantId, source) => openSource(settings, connection, tenantId, source),
     queues: new WorkQueues(QueueServiceClient.fromConnectionString(connection)),
     now: () => new Date(),

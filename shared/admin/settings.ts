@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { notFound, ruleViolation, type FieldError } from '../domain/errors';
 import { queueNames } from '../pipeline/work-queue';
+import { cyclesWithReports, requestReportRefresh } from '../reports/refresh-request';
 import type { Write } from '../storage/tenant-store';
 import { defaultConfidentiality, storedSource, storedConfidentiality, type Confidentiality, type StoredSource } from './schemas';
 import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tenant-config';
@@ -51,8 +52,8 @@ export async function putSource(deps: AdminDeps, principal: Principal, input: So
 
 const confidentialityKey = 'settings:confidentiality';
 
-export async function getConfidentiality(deps: AdminDeps, principal: Principal): Promise<Confidentiality> {
-  return (await deps.store.get(principal.tenantId, confidentialityKey, storedConfidentiality))?.value ?? defaultConfidentiality;
+export async function getConfidentiality(deps: AdminDeps, tenantId: string): Promise<Confidentiality> {
+  return (await deps.store.get(tenantId, confidentialityKey, storedConfidentiality))?.value ?? defaultConfidentiality;
 }
 
 function confidentialityProblems(c: Confidentiality): FieldError[] {
@@ -67,7 +68,7 @@ function confidentialityProblems(c: Confidentiality): FieldError[] {
 export async function putConfidentiality(deps: AdminDeps, principal: Principal, input: Confidentiality): Promise<Confidentiality> {
   const problems = confidentialityProblems(input);
   if (problems.length > 0) throw ruleViolation(problems);
-  return applyChange(deps, principal, async () => {
+  const result = await applyChange(deps, principal, async () => {
     const current = await deps.store.get(principal.tenantId, confidentialityKey, storedConfidentiality);
     const write: Write = current
       ? { op: 'replace', rowKey: confidentialityKey, etag: current.etag, value: input }
@@ -78,6 +79,9 @@ export async function putConfidentiality(deps: AdminDeps, principal: Principal, 
       result: input,
     };
   });
+  // Reports refuse to serve numbers decided under other settings until they are recomputed.
+  await requestReportRefresh(deps, principal.tenantId, await cyclesWithReports(deps, principal.tenantId));
+  return result;
 }
 
 /** Deletes every imported value of the tenant ("Glint stores a copy ..., which can be deleted at any time"). */

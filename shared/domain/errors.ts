@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'already-exists'
   | 'conflict'
   | 'rule-violation'
+  | 'report-unavailable'
   | 'forbidden';
 
 export interface FieldError {

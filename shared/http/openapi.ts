@@ -28,7 +28,7 @@ const errorDescriptions: Record<number, string> = {
   401: 'Missing or invalid bearer token',
   403: 'Valid token without a role allowed here',
   404: 'Unknown id',
-  409: 'State conflict (consent-required, no-attributes, already-exists, conflict)',
+  409: 'State conflict (consent-required, no-attributes, already-exists, conflict, report-unavailable)',
   413: 'Body over the route limit',
   422: 'A well-formed request that breaks a rule',
   500: 'Internal error (never caused by client input)',

@@ -24,6 +24,7 @@ const codeToStatus: Record<ErrorCode, number> = {
   'already-exists': 409,
   conflict: 409,
   'rule-violation': 422,
+  'report-unavailable': 409,
   forbidden: 403,
 };
 
@@ -34,6 +35,7 @@ const codeToTitle: Record<ErrorCode, string> = {
   'already-exists': 'Already exists',
   conflict: 'Conflict',
   'rule-violation': 'Rule violation',
+  'report-unavailable': 'Report unavailable',
   forbidden: 'Forbidden',
 };
 

@@ -4,13 +4,15 @@ import { bucketOf } from '../domain/aggregation';
 import { cycleSundays } from '../domain/weeks';
 import type { Stored, Write } from '../storage/tenant-store';
 import type { EmployeeValues } from '../storage/values-store';
+import { reportRefreshWrite } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
 import { cancelRun, changeRun, consentGranted, hasChunk, isFinished, withChunk, type RunChange } from './runs';
 import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue';
 
 // insights-bucket: bucket one chunk of employees with the current ranges, write them to Table Storage
 // (entity group transactions per partition), and count the chunk done once. The last chunk completes
-// the run: the cycle's current run switches to it and the data it supersedes is queued for deletion.
+// the run: the cycle's current run switches to it, the data it supersedes is queued for deletion, and
+// the cycle's reports are asked to be recomputed.
 
 export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): Promise<void> {
   const { tenantId, runId } = message;
@@ -67,9 +69,10 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
   const supersede = (runId: string) =>
     messages.push({ queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId, scope: { supersededRun: { programId, cycleId, runId } } } });
 
-  const [state, program] = await Promise.all([
+  const [state, program, refresh] = await Promise.all([
     deps.store.get(tenantId, cycleStateKey(programId, cycleId), storedCycleState),
     deps.store.get(tenantId, `program:${programId}`, storedProgram),
+    reportRefreshWrite(deps, tenantId, { programId, cycleId }),
   ]);
   const cycle = program?.value.cycles.find((c) => c.cycleId === cycleId);
   if (state && state.value.currentRunDate > runDate) {
@@ -85,6 +88,9 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
     };
     writes.push(state ? { op: 'replace', rowKey: state.rowKey, etag: state.etag, value: next } : { op: 'create', rowKey: cycleStateKey(programId, cycleId), value: next });
     if (state && state.value.currentRunId !== run.runId) supersede(state.value.currentRunId);
+    // The cycle's reports now read this run's buckets.
+    writes.push(refresh.write);
+    messages.push(refresh.message);
   }
 
   for (const attribute of attributes) {

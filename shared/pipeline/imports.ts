@@ -62,7 +62,7 @@ export async function distribution(
     deps.store.get(tenantId, `attribute:${metricId}`, storedAttribute),
     deps.store.get(tenantId, `program:${query.programId}`, storedProgram),
     deps.store.get(tenantId, cycleStateKey(query.programId, query.cycleId), storedCycleState),
-    getConfidentiality(deps, principal),
+    getConfidentiality(deps, tenantId),
   ]);
   if (!attribute) throw notFound(`Attribute ${metricId}`);
   if (!program || !program.value.cycles.some((c) => c.cycleId === query.cycleId)) throw notFound(`Cycle ${query.cycleId} of program ${query.programId}`);

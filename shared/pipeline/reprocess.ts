@@ -3,6 +3,7 @@ import { bucketOf } from '../domain/aggregation';
 import { metricCatalog } from '../domain/metrics';
 import type { Write } from '../storage/tenant-store';
 import type { RunScope } from '../storage/values-store';
+import { requestReportRefresh } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
 import { cancelRun, changeRun, consentGranted, isFinished } from './runs';
 import type { ReprocessMessage } from './work-queue';
@@ -32,12 +33,18 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
       return;
     }
     await rebucket(deps, tenantId, message.metricId);
+    await requestReportRefresh(deps, tenantId, await currentRuns(deps, tenantId));
   } else if ('metricId' in message.scope) {
     const metricId = message.scope.metricId;
-    for (const scope of await currentRuns(deps, tenantId)) await deps.values.removeMetric(scope, metricId, allMetricIds);
+    const runs = await currentRuns(deps, tenantId);
+    for (const scope of runs) await deps.values.removeMetric(scope, metricId, allMetricIds);
+    await requestReportRefresh(deps, tenantId, runs);
   } else {
     const programId = 'programId' in message.scope ? message.scope.programId : undefined;
+    const runs = await currentRuns(deps, tenantId, programId);
     await deleteImportedData(deps, tenantId, programId);
+    // Their reports become unavailable (and their stored numbers are deleted) once recomputed.
+    await requestReportRefresh(deps, tenantId, runs);
   }
   await changeRun(deps, tenantId, message.runId, (run) => (isFinished(run) ? null : { run: { ...run, status: 'succeeded', finishedAt: deps.now().toISOString() } }));
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 // The pipeline's queues and their messages. Messages are JSON, base64-encoded as the Functions host
 // expects, and at most 64 KiB once encoded.
 
-export const queueNames = { pull: 'insights-pull', bucket: 'insights-bucket', reprocess: 'insights-reprocess' } as const;
+export const queueNames = { pull: 'insights-pull', bucket: 'insights-bucket', reprocess: 'insights-reprocess', reports: 'report-refresh' } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 export const pullMessage = z.object({
@@ -46,9 +46,13 @@ export const reprocessMessage = z.discriminatedUnion('kind', [
 ]);
 export type ReprocessMessage = z.infer<typeof reprocessMessage>;
 
+/** Recompute a cycle's reports, if a change asked for it since they were last computed. */
+export const reportMessage = z.object({ kind: z.literal('report'), tenantId: z.string(), programId: z.string(), cycleId: z.string() });
+export type ReportMessage = z.infer<typeof reportMessage>;
+
 export interface QueuedMessage {
   queue: QueueName;
-  body: PullMessage | BucketMessage | ReprocessMessage;
+  body: PullMessage | BucketMessage | ReprocessMessage | ReportMessage;
 }
 
 export const maxEncodedBytes = 64 * 1024;

@@ -68,7 +68,8 @@ function toEntity(scope: RunScope, employee: EmployeeValues): Entity {
 function fromEntity(entity: Record<string, unknown>, metricIds: readonly string[]): EmployeeValues {
   const metrics: Record<string, MetricValue> = {};
   for (const metricId of metricIds) {
-    if (entity[`w_${metricId}`] === undefined) continue;
+    // Azure Table Storage answers a selected property an entity lacks with null.
+    if (entity[`w_${metricId}`] == null) continue;
     metrics[metricId] = metricValue.parse({ sumNano: entity[`s_${metricId}`], weeks: entity[`w_${metricId}`], bucket: entity[`b_${metricId}`] });
   }
   return { employeeKey: z.string().parse(entity.employeeKey), metrics };
@@ -90,15 +91,18 @@ export class ValuesStore {
     await submitByPartition(this.#table, actions, concurrency);
   }
 
-  /** Every employee of a run, with the given metrics, partition by partition. */
-  async *scan(scope: RunScope, metricIds: readonly string[]): AsyncIterable<EmployeeValues> {
+  /** The employees of one shard of a run, with the given metrics. */
+  async *scanShard(scope: RunScope, shard: number, metricIds: readonly string[]): AsyncIterable<EmployeeValues> {
     await this.#ensureTable();
     const select = ['employeeKey', ...metricIds.flatMap((m) => [`s_${m}`, `w_${m}`, `b_${m}`])];
-    for (const pk of runPartitions(scope)) {
-      for await (const entity of this.#table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select } })) {
-        yield fromEntity(entity, metricIds);
-      }
+    for await (const entity of this.#table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey(scope, shard)}`, select } })) {
+      yield fromEntity(entity, metricIds);
     }
+  }
+
+  /** Every employee of a run, with the given metrics, shard by shard. */
+  async *scan(scope: RunScope, metricIds: readonly string[]): AsyncIterable<EmployeeValues> {
+    for (let shard = 0; shard < shardCount; shard++) yield* this.scanShard(scope, shard, metricIds);
   }
 
   /** Sets new buckets (merging, other properties untouched). */

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal';
 import { storedProgram } from '../admin/schemas';
 import type { AdminDeps } from '../admin/tenant-config';
 import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
+import { requestReportRefresh } from '../reports/refresh-request';
 import type { ResponseStore, StoredResponse } from './response-store';
 import { itemsKey, responseSchema, storedItems, type IngestResult, type StoredItems, type SurveyItem } from './schemas';
 
@@ -36,6 +37,7 @@ export async function putItems(deps: AdminDeps, principal: Principal, programId:
   const existing = await deps.store.get(principal.tenantId, rowKey, storedItems);
   const value: StoredItems = { programId, cycleId, items, updatedAt: deps.now().toISOString() };
   await deps.store.commit(principal.tenantId, [{ op: 'upsert', rowKey, value }]);
+  await requestReportRefresh(deps, principal.tenantId, [{ programId, cycleId }]);
   return { items: value, created: !existing };
 }
 
@@ -97,5 +99,7 @@ export async function ingestResponses(deps: SurveyDeps, principal: Principal, pr
     throw new DomainError('rule-violation', `${invalidLines} line(s) are invalid; nothing was stored. Fix them and post the whole body again.`, shown);
   }
   await deps.responses.upsert({ tenantId: principal.tenantId, programId, cycleId }, accepted);
+  // If this fails the post answers 500 and the platform posts again: replacing is idempotent.
+  await requestReportRefresh(deps, principal.tenantId, [{ programId, cycleId }]);
   return { accepted: accepted.length };
 }

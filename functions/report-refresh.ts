@@ -1,0 +1,14 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { getServices } from '../shared/composition-root';
+import { queueNames, reportMessage } from '../shared/pipeline/work-queue';
+import { refreshCycleReport } from '../shared/reports/refresh';
+
+// A failure is retried by the host and, after maxDequeueCount tries, the message lands in
+// report-refresh-poison; the reports keep serving their last computation meanwhile.
+export async function reportRefresh(message: unknown, context: InvocationContext): Promise<void> {
+  const parsed = reportMessage.safeParse(message);
+  if (!parsed.success) throw new Error(`Invalid ${context.functionName} message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  await refreshCycleReport(getServices(), parsed.data);
+}
+
+app.storageQueue('reportRefresh', { queueName: queueNames.reports, connection: 'AzureWebJobsStorage', handler: reportRefresh });

@@ -1,0 +1,70 @@
+import type { AdminDeps } from '../admin/tenant-config';
+import { queueNames, type QueuedMessage } from '../pipeline/work-queue';
+import { ConcurrencyError, type Stored, type Write } from '../storage/tenant-store';
+import { reportStateKey, storedReportState, type StoredReportState } from './schemas';
+
+// Asking for a cycle's reports to be recomputed. Every change that moves a report's numbers
+// (responses or items posted, an import run completed, ranges re-bucketed, data deleted,
+// confidentiality settings changed) bumps the cycle's `requestedSeq` once the change is durable and
+// queues a `report-refresh` message; the job (refresh.ts) records the `requestedSeq` it computed, so
+// a message whose change an earlier computation already covered does nothing.
+
+export interface CycleRef {
+  programId: string;
+  cycleId: string;
+}
+
+const maxAttempts = 10;
+
+function requestedState(current: Stored<StoredReportState> | undefined, cycle: CycleRef): StoredReportState {
+  const base: StoredReportState = current?.value ?? {
+    programId: cycle.programId,
+    cycleId: cycle.cycleId,
+    requestedSeq: 0,
+    computedSeq: 0,
+    computedAt: null,
+    runId: null,
+    settings: null,
+    itemIds: [],
+    commentsGeneration: null,
+    unavailable: null,
+  };
+  return { ...base, requestedSeq: base.requestedSeq + 1 };
+}
+
+/**
+ * The write that asks for a refresh, for callers that commit it with their own change, and the
+ * message to send once that change has committed.
+ */
+export async function reportRefreshWrite(deps: AdminDeps, tenantId: string, cycle: CycleRef): Promise<{ write: Write; message: QueuedMessage }> {
+  const key = reportStateKey(cycle.programId, cycle.cycleId);
+  const current = await deps.store.get(tenantId, key, storedReportState);
+  const value = requestedState(current, cycle);
+  return {
+    write: current ? { op: 'replace', rowKey: key, etag: current.etag, value } : { op: 'create', rowKey: key, value },
+    message: { queue: queueNames.reports, body: { kind: 'report', tenantId, programId: cycle.programId, cycleId: cycle.cycleId } },
+  };
+}
+
+/** Asks for the reports of these cycles to be recomputed (after the change that moves them is durable). */
+export async function requestReportRefresh(deps: AdminDeps, tenantId: string, cycles: readonly CycleRef[]): Promise<void> {
+  for (const cycle of cycles) {
+    for (let attempt = 1; ; attempt++) {
+      const { write, message } = await reportRefreshWrite(deps, tenantId, cycle);
+      try {
+        await deps.store.commit(tenantId, [write]);
+      } catch (error) {
+        if (error instanceof ConcurrencyError && attempt < maxAttempts) continue;
+        throw error;
+      }
+      await deps.queues.send(message);
+      break;
+    }
+  }
+}
+
+/** Every cycle that has report state: what a change of confidentiality settings must refresh. */
+export async function cyclesWithReports(deps: AdminDeps, tenantId: string): Promise<CycleRef[]> {
+  return (await deps.store.list(tenantId, 'reportstate:', storedReportState)).map(({ value }) => ({ programId: value.programId, cycleId: value.cycleId }));
+}
+

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { cycleStateKey, storedAttribute, storedConsent, storedCycleState, storedProgram } from '../admin/schemas';
+import { getConfidentiality } from '../admin/settings';
+import type { PipelineDeps } from '../pipeline/deps';
+import type { ReportMessage } from '../pipeline/work-queue';
+import { runLimited } from '../storage/table-support';
+import { ConcurrencyError, type Write } from '../storage/tenant-store';
+import { shardCount } from '../storage/values-store';
+import type { ResponseStore } from '../survey/response-store';
+import { itemsKey, storedItems } from '../survey/schemas';
+import type { ReportCommentStore } from './comment-store';
+import { buildCycleReport, CycleResponses, noDataGroup, type CycleReport } from './cycle-report';
+import { attributeReportKey, attributeReportPrefix, reportStateKey, storedAttributeReport, storedReportState, type StoredAttributeReport, type StoredReportState } from './schemas';
+
+// Keeping a cycle's reports up to date (SPEC section 13, "a report must not scan every response per
+// request"). Every change that moves a report's numbers asks for a refresh (refresh-request.ts). The
+// job recomputes the whole cycle from the responses and the current run's buckets (one pass over
+// both, shard by shard), decides confidentiality for every attribute at once, and stores only what
+// may be shown, together with the `computedSeq` it covers, in one transaction. A message whose change
+// an earlier computation already covered does nothing, so a burst of posts costs a computation or
+// two, not one each.
+
+export interface ReportDeps extends PipelineDeps {
+  responses: ResponseStore;
+  reportComments: ReportCommentStore;
+}
+
+const maxAttempts = 10;
+
+export async function refreshCycleReport(deps: ReportDeps, message: ReportMessage): Promise<void> {
+  const { tenantId, programId, cycleId } = message;
+  const scope = { tenantId, programId, cycleId };
+  const stateKey = reportStateKey(programId, cycleId);
+  const start = await deps.store.get(tenantId, stateKey, storedReportState);
+  if (!start || start.value.computedSeq >= start.value.requestedSeq) return;
+  const seq = start.value.requestedSeq;
+
+  const [consent, program, items, attributes, cycleState, settings, stored] = await Promise.all([
+    deps.store.get(tenantId, 'consent', storedConsent),
+    deps.store.get(tenantId, `program:${programId}`, storedProgram),
+    deps.store.get(tenantId, itemsKey(programId, cycleId), storedItems),
+    deps.store.list(tenantId, 'attribute:', storedAttribute),
+    deps.store.get(tenantId, cycleStateKey(programId, cycleId), storedCycleState),
+    getConfidentiality(deps, tenantId),
+    deps.store.list(tenantId, attributeReportPrefix(programId, cycleId), storedAttributeReport),
+  ]);
+  const unavailable =
+    consent?.value.status !== 'granted'
+      ? 'Viva Insights data is not shared (no consent)'
+      : !program?.value.cycles.some((c) => c.cycleId === cycleId)
+        ? 'the cycle does not exist'
+        : !program.value.enabled || !cycleState
+          ? 'no Viva Insights data has been imported for this cycle'
+          : !items
+            ? 'the cycle has no survey items'
+            : null;
+
+  let next: StoredReportState;
+  let rows: StoredAttributeReport[] = [];
+  let generation: string | null = null;
+  const computedAt = deps.now().toISOString();
+  if (unavailable !== null || !cycleState || !items) {
+    next = { ...start.value, computedSeq: seq, computedAt, runId: null, settings, itemIds: [], commentsGeneration: null, unavailable };
+  } else {
+    const metrics = attributes.map((a) => a.value).sort((a, b) => (a.metricId < b.metricId ? -1 : 1));
+    const itemList = items.value.items;
+    const responses = await collectResponses(deps, { ...scope, runId: cycleState.value.currentRunId }, itemList.map((i) => i.itemId), metrics.map((m) => m.metricId));
+    const report = buildCycleReport(
+      itemList.map((i) => ({ itemId: i.itemId, favorableMin: i.scale.favorableMin })),
+      metrics.map((m) => ({ metricId: m.metricId, max: m.max })),
+      responses,
+      settings,
+    );
+    generation = randomUUID().replaceAll('-', '');
+    rows = await storeComments(deps, scope, generation, report);
+    next = {
+      ...start.value,
+      computedSeq: seq,
+      computedAt,
+      runId: cycleState.value.currentRunId,
+      settings,
+      itemIds: itemList.map((i) => i.itemId),
+      commentsGeneration: generation,
+      unavailable: null,
+    };
+  }
+
+  const keep = new Set(rows.map((r) => r.metricId));
+  const writes: Write[] = [
+    ...rows.map((value): Write => ({ op: 'upsert', rowKey: attributeReportKey(programId, cycleId, value.metricId), value })),
+    ...stored.filter((s) => !keep.has(s.value.metricId)).map((s): Write => ({ op: 'delete', rowKey: s.rowKey })),
+  ];
+  for (let attempt = 1, state = start; ; attempt++) {
+    try {
+      await deps.store.commit(tenantId, [{ op: 'replace', rowKey: stateKey, etag: state.etag, value: { ...next, requestedSeq: state.value.requestedSeq } }, ...writes]);
+      break;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+      // Another change asked for a refresh meanwhile (it has its own message), or another job finished.
+      const fresh = await deps.store.get(tenantId, stateKey, storedReportState);
+      if (!fresh || fresh.value.computedSeq >= seq) {
+        if (generation) await deps.reportComments.deleteOtherGenerations(scope, fresh?.value.commentsGeneration ?? null);
+        return;
+      }
+      state = fresh;
+    }
+  }
+  await deps.reportComments.deleteOtherGenerations(scope, generation);
+}
+
+/** Reads each shard's buckets, then its respondents, and packs them for the report builder. */
+async function collectResponses(deps: ReportDeps, run: { tenantId: string; programId: string; cycleId: string; runId: string }, itemIds: readonly string[], metricIds: readonly string[]): Promise<CycleResponses> {
+  const responses = new CycleResponses(itemIds.length, metricIds.length);
+  const itemIndex = new Map(itemIds.map((id, i) => [id, i]));
+  const noData = metricIds.map(() => noDataGroup);
+  await runLimited([...Array(shardCount).keys()], 4, async (shard) => {
+    const groupsOf = new Map<string, number[]>();
+    for await (const employee of deps.values.scanShard(run, shard, metricIds)) {
+      groupsOf.set(
+        employee.employeeKey,
+        metricIds.map((m) => {
+          const value = employee.metrics[m];
+          return value ? value.bucket - 1 : noDataGroup;
+        }),
+      );
+    }
+    for await (const respondent of deps.responses.scanShard(run, shard, itemIds)) {
+      const scores = new Array<number | undefined>(itemIds.length).fill(undefined);
+      const comments = new Array<string | undefined>(itemIds.length).fill(undefined);
+      for (const answer of respondent.answers) {
+        const i = itemIndex.get(answer.itemId)!;
+        scores[i] = answer.score;
+        comments[i] = answer.comment;
+      }
+      responses.add(groupsOf.get(respondent.employeeKey) ?? noData, scores, comments);
+    }
+  });
+  return responses;
+}
+
+async function storeComments(deps: ReportDeps, scope: { tenantId: string; programId: string; cycleId: string }, generation: string, report: CycleReport): Promise<StoredAttributeReport[]> {
+  return Promise.all(
+    report.attributes.map(async (attribute) => ({
+      metricId: attribute.metricId,
+      max: [...attribute.max] as [number, number, number],
+      groups: await Promise.all(
+        attribute.groups.map(async (g) => ({
+          group: g.group,
+          status: g.status,
+          respondents: g.respondents,
+          items: g.items.map((s) => (s ? ([s.score, s.favorable] as [number, number]) : null)),
+          showComments: g.showComments,
+          commentPages: g.showComments ? await deps.reportComments.write(scope, generation, attribute.metricId, g.group, report.comments.get(`${attribute.metricId}|${g.group}`) ?? []) : 0,
+        })),
+      ),
+    })),
+  );
+}
