@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { bucketOf, WindowAggregator } from '../../shared/domain/aggregation';
+import { metricCatalog } from '../../shared/domain/metrics';
+import { parseRecord, resolveColumns, type ColumnMap } from '../../shared/domain/person-rows';
+import { openFileSource } from '../../shared/insights/file-source';
+
+// What the pull does to an export, alone in a process: parse the CSV, keep the window's rows, sum each
+// employee's weeks exactly, and bucket each mean with the default ranges. Prints rows, employees,
+// milliseconds and this process's peak RSS as JSON. Usage: transform.js <file.csv> <from> <to>
+void (async () => {
+  const [file, from, to] = process.argv.slice(2) as [string, string, string];
+  const started = performance.now();
+  const metricIds = metricCatalog.map((m) => m.id);
+  const aggregator = new WindowAggregator({ window: { from, to }, metricIds });
+  let columns: ColumnMap | undefined;
+  let rows = 0;
+  for await (const page of openFileSource({ name: path.basename(file), folder: path.dirname(file) }).pages()) {
+    for (const record of page) {
+      columns ??= resolveColumns(Object.keys(record), { employeeKeyColumn: 'PersonId', metricIds });
+      const row = parseRecord(record, columns);
+      rows++;
+      if (row.kind === 'row') aggregator.add(row);
+    }
+  }
+  const ranges = new Map(metricCatalog.map((m) => [m.id, m.defaultMax]));
+  const counts = new Array<number>(4).fill(0);
+  let employees = 0;
+  for (const [, metrics] of aggregator.employees()) {
+    employees++;
+    for (const [metricId, aggregate] of Object.entries(metrics)) counts[bucketOf(aggregate, ranges.get(metricId)!) - 1]!++;
+  }
+  const ms = performance.now() - started;
+  process.stdout.write(`${JSON.stringify({ rows, employees, buckets: counts, ms, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+})();
