@@ -1,4 +1,7 @@
-import { parseSettings, SettingsError } from '../../shared/config/settings';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseSettings, settingNames, SettingsError } from '../../shared/config/settings';
+import { repoRoot } from '../support/local-stack';
 
 describe('parseSettings', () => {
   const required = { AzureWebJobsStorage: 'UseDevelopmentStorage=true', AUTH_AUDIENCE: 'api://insights-to-glint', IMPORT_SCHEDULE: '0 0 6 * * 0' };
@@ -87,5 +90,10 @@ describe('parseSettings', () => {
       expect((error as SettingsError).settings).toEqual(['AzureWebJobsStorage', 'IMPORT_SCHEDULE']);
       expect((error as Error).message).toMatch(/AzureWebJobsStorage is not a storage connection string.*IMPORT_SCHEDULE must be/);
     }
+  });
+
+  it('has every setting documented in the README\'s Settings table', () => {
+    const table = readFileSync(path.join(repoRoot, 'README.md'), 'utf8').split('## Settings')[1]!.split('\n## ')[0]!;
+    expect(settingNames.filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
   });
 });
