@@ -60,7 +60,8 @@ const identityStorageSettings = [
 ] as const;
 const serviceUriSettings = ['AzureWebJobsStorage__tableServiceUri', 'AzureWebJobsStorage__queueServiceUri', 'AzureWebJobsStorage__blobServiceUri'] as const;
 
-const checkedSettingsSchema = settingsSchema.superRefine((s, ctx) => {
+// Exactly one way to storage, and for the identity-based way an endpoint for each service.
+function checkStorage(s: Settings, ctx: z.RefinementCtx): void {
   const identitySet = identityStorageSettings.filter((name) => s[name] !== undefined);
   if (s.AzureWebJobsStorage && identitySet.length > 0) {
     ctx.addIssue({
@@ -88,6 +89,10 @@ const checkedSettingsSchema = settingsSchema.superRefine((s, ctx) => {
     // The Functions host honours the client id only with this credential; the app must not pick another identity.
     ctx.addIssue({ code: 'custom', path: ['AzureWebJobsStorage__credential'], message: 'must be "managedidentity" when AzureWebJobsStorage__clientId is set' });
   }
+}
+
+const checkedSettingsSchema = settingsSchema.superRefine((s, ctx) => {
+  checkStorage(s, ctx);
   if (s.AUTH_MODE === 'local' && s.WEBSITE_INSTANCE_ID) {
     ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'is "local", which is refused when running in Azure (WEBSITE_INSTANCE_ID is set)' });
   }
