@@ -3,7 +3,6 @@ import { ResponseStore } from './survey/response-store';
 import type { SurveyDeps } from './survey/ingest';
 import { ReportCommentStore } from './reports/comment-store';
 import type { ReportDeps } from './reports/refresh';
-import { QueueServiceClient } from '@azure/storage-queue';
 import type { StoredSource } from './admin/schemas';
 import { resolveKeysDir } from './auth/local-keys';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier';
@@ -16,9 +15,9 @@ import { openFileSource } from './insights/file-source';
 import type { PersonQuerySource } from './insights/source';
 import type { PipelineDeps } from './pipeline/deps';
 import { WorkQueues } from './pipeline/work-queue';
-import { BlobServiceClient } from '@azure/storage-blob';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import { ValuesStore } from './storage/values-store';
-import { expandConnectionString, tableClient, tableServiceClient } from './storage/storage-account';
+import { storageClients } from './storage/storage-account';
 import { TenantStore } from './storage/tenant-store';
 import { appVersion } from './version';
 
@@ -41,9 +40,9 @@ export function getServices(): Services {
   if (services) return services;
   const settings = parseSettings(process.env);
   validateCatalog(metricCatalog);
-  const connection = expandConnectionString(settings.AzureWebJobsStorage);
+  const storage = storageClients(settings);
   // The probe must fail fast: no SDK retries, a short deadline.
-  const probeClient = tableServiceClient(connection, { retryOptions: { maxRetries: 0 } });
+  const probeClient = storage.tableService({ retryOptions: { maxRetries: 0 } });
   services = {
     settings,
     version: appVersion(),
@@ -53,12 +52,12 @@ export function getServices(): Services {
       jwksUri: settings.AUTH_JWKS_URI,
       localKeysDir: resolveKeysDir(settings.AUTH_LOCAL_KEYS_DIR),
     }),
-    store: new TenantStore(tableClient(connection, configTable)),
-    values: new ValuesStore(tableClient(connection, valuesTable)),
-    responses: new ResponseStore(tableClient(connection, responsesTable)),
-    reportComments: new ReportCommentStore(tableClient(connection, reportCommentsTable)),
-    openSource: (tenantId, source) => openSource(settings, connection, tenantId, source),
-    queues: new WorkQueues(QueueServiceClient.fromConnectionString(connection)),
+    store: new TenantStore(storage.table(configTable)),
+    values: new ValuesStore(storage.table(valuesTable)),
+    responses: new ResponseStore(storage.table(responsesTable)),
+    reportComments: new ReportCommentStore(storage.table(reportCommentsTable)),
+    openSource: (tenantId, source) => openSource(settings, storage.blobService, tenantId, source),
+    queues: new WorkQueues(storage.queueService),
     now: () => new Date(),
     async probeTableStorage() {
       await probeClient.listTables({ abortSignal: AbortSignal.timeout(probeTimeoutMs) }).byPage({ maxPageSize: 1 }).next();
@@ -67,11 +66,11 @@ export function getServices(): Services {
   return services;
 }
 
-function openSource(settings: Settings, connection: string, tenantId: string, source: StoredSource): PersonQuerySource {
+function openSource(settings: Settings, blobService: BlobServiceClient, tenantId: string, source: StoredSource): PersonQuerySource {
   if (source.type === 'file') {
     return settings.INSIGHTS_FILE_ROOT
       ? openFileSource({ name: source.name, folder: settings.INSIGHTS_FILE_ROOT })
-      : openFileSource({ name: source.name, container: BlobServiceClient.fromConnectionString(connection).getContainerClient(settings.INSIGHTS_FILE_CONTAINER) });
+      : openFileSource({ name: source.name, container: blobService.getContainerClient(settings.INSIGHTS_FILE_CONTAINER) });
   }
   return createODataSource({
     url: source.url,
