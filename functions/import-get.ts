@@ -11,7 +11,7 @@ export const importGet = defineRoute({
   summary: 'One run, with its live progress',
   audiences: ['glintAdmin'],
   params: z.object({ runId: z.string().regex(/^[A-Za-z0-9-]{1,80}$/) }),
-  responses: { 200: { description: 'The run', schema: storedRun.omit({ doneChunks: true }) } },
+  responses: { 200: { description: 'The run', schema: storedRun } },
   errors: [404],
   handler: async ({ services, principal, params }) => ({ status: 200, body: await getRun(services, principal, params.runId) }),
 });

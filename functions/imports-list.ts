@@ -11,6 +11,6 @@ export const importsList = defineRoute({
   summary: 'Import and reprocessing runs, newest first',
   audiences: ['glintAdmin'],
   query: z.strictObject({ programId: idSchema.optional(), cycleId: idSchema.optional() }),
-  responses: { 200: { description: 'The runs', schema: z.object({ runs: z.array(storedRun.omit({ doneChunks: true })) }) } },
+  responses: { 200: { description: 'The runs', schema: z.object({ runs: z.array(storedRun) }) } },
   handler: async ({ services, principal, query }) => ({ status: 200, body: { runs: await listRuns(services, principal, query) } }),
 });

@@ -10,7 +10,7 @@ export const importsRun = defineRoute({
   tag: 'Imports',
   summary: "Run today's Sunday schedule for the tenant now",
   audiences: ['glintAdmin'],
-  responses: { 202: { description: 'The runs queued (none when nothing is due)', schema: z.object({ runs: z.array(storedRun.omit({ doneChunks: true })) }) } },
+  responses: { 202: { description: 'The runs queued (none when nothing is due)', schema: z.object({ runs: z.array(storedRun) }) } },
   errors: [409],
   handler: async ({ services, principal }) => ({ status: 202, body: { runs: await runScheduleNow(services, principal) } }),
 });

@@ -100,8 +100,6 @@ export const storedRun = z.object({
   window: z.object({ from: dateSchema, to: dateSchema }).nullable(),
   status: runStatus,
   progress: z.object({ employees: z.number(), chunksDone: z.number(), chunksTotal: z.number().nullable() }),
-  /** Which chunks are done, as a base64 bit set, so a chunk delivered twice counts once. */
-  doneChunks: z.string().default(''),
   invalidRows: z.number(),
   matchedEmployees: z.number(),
   unmatchedGlintEmployees: z.number(),

@@ -77,7 +77,6 @@ export function newRun(fields: Pick<StoredRun, 'runId' | 'kind'> & Partial<Store
     window: null,
     status: 'queued',
     progress: { employees: 0, chunksDone: 0, chunksTotal: null },
-    doneChunks: '',
     invalidRows: 0,
     matchedEmployees: 0,
     unmatchedGlintEmployees: 0,

@@ -167,27 +167,33 @@ export class WindowAggregator {
     return 'used';
   }
 
-  /**
-   * In ascending employee-key order (UTF-16 code units), so consumers can cut deterministic chunks
-   * while streaming. Only metrics with at least one week appear in an employee's record.
-   */
+  /** Every employee's key, in ascending order (UTF-16 code units), so consumers cut deterministic chunks. */
+  keys(): string[] {
+    return [...this.firstCell.keys()].sort();
+  }
+
+  /** An employee's sums per metric; only metrics with at least one week appear. */
+  aggregateOf(employeeKey: string): Record<string, Aggregate> {
+    const first = this.firstCell.get(employeeKey);
+    const metrics: Record<string, Aggregate> = {};
+    if (first === undefined) return metrics;
+    this.metricIds.forEach((metricId, metric) => {
+      let sumNano = 0;
+      let weeks = 0;
+      const start = first + metric * this.weekCount;
+      for (let cell = start; cell < start + this.weekCount; cell++) {
+        const nano = this.cells.get(cell);
+        if (nano === null) continue;
+        sumNano += nano;
+        weeks++;
+      }
+      if (weeks > 0) metrics[metricId] = { sumNano, weeks };
+    });
+    return metrics;
+  }
+
+  /** Every employee with their sums, in key order. */
   *employees(): IterableIterator<[string, Record<string, Aggregate>]> {
-    for (const employeeKey of [...this.firstCell.keys()].sort()) {
-      const first = this.firstCell.get(employeeKey) as number;
-      const metrics: Record<string, Aggregate> = {};
-      this.metricIds.forEach((metricId, metric) => {
-        let sumNano = 0;
-        let weeks = 0;
-        const start = first + metric * this.weekCount;
-        for (let cell = start; cell < start + this.weekCount; cell++) {
-          const nano = this.cells.get(cell);
-          if (nano === null) continue;
-          sumNano += nano;
-          weeks++;
-        }
-        if (weeks > 0) metrics[metricId] = { sumNano, weeks };
-      });
-      yield [employeeKey, metrics];
-    }
+    for (const employeeKey of this.keys()) yield [employeeKey, this.aggregateOf(employeeKey)];
   }
 }

@@ -6,7 +6,8 @@ import type { Stored, Write } from '../storage/tenant-store';
 import type { EmployeeValues } from '../storage/values-store';
 import { reportRefreshWrite } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
-import { cancelRun, changeRun, consentGranted, hasChunk, isFinished, withChunk, type RunChange } from './runs';
+import { chunksDone, isChunkDone, markChunkDone } from './chunk-progress';
+import { cancelRun, changeRun, consentGranted, isFinished, type RunChange } from './runs';
 import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue';
 
 // insights-bucket: bucket one chunk of employees with the current ranges, write them to Table Storage
@@ -16,40 +17,45 @@ import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue
 
 export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): Promise<void> {
   const { tenantId, runId } = message;
-  const run = (await deps.store.get(tenantId, runRowKey(runId), storedRun))?.value;
-  if (!run || isFinished(run) || hasChunk(run.doneChunks, message.index)) return;
-  if (!(await consentGranted(deps, tenantId))) {
+  // One round of reads: a chunk costs little besides its one write.
+  const [run, consent, attributes, program, done] = await Promise.all([
+    deps.store.get(tenantId, runRowKey(runId), storedRun),
+    consentGranted(deps, tenantId),
+    deps.store.list(tenantId, 'attribute:', storedAttribute),
+    deps.store.get(tenantId, `program:${message.programId}`, storedProgram),
+    isChunkDone(deps, tenantId, runId, message.index),
+  ]);
+  if (!run || isFinished(run.value)) return;
+  if (!consent) {
     await cancelRun(deps, tenantId, runId, 'consent revoked');
     return;
   }
-  const [attributes, program] = await Promise.all([
-    deps.store.list(tenantId, 'attribute:', storedAttribute),
-    deps.store.get(tenantId, `program:${message.programId}`, storedProgram),
-  ]);
   if (!program?.value.enabled) {
     await cancelRun(deps, tenantId, runId, 'the program was disabled');
     return;
   }
-  const ranges = new Map(attributes.map((a) => [a.value.metricId, a.value.max]));
-  const employees: EmployeeValues[] = message.employees.map(([employeeKey, metrics]) => ({
-    employeeKey,
-    metrics: Object.fromEntries(
-      Object.entries(metrics)
-        // A metric that stopped being an attribute since the pull is not stored.
-        .filter(([metricId]) => ranges.has(metricId))
-        .map(([metricId, [sumNano, weeks]]) => [metricId, { sumNano, weeks, bucket: bucketOf({ sumNano, weeks }, ranges.get(metricId)!) }]),
-    ),
-  }));
-  await deps.values.write({ tenantId, programId: message.programId, cycleId: message.cycleId, runId }, employees);
+  // A chunk already marked done (a duplicate, or a retry after the mark) skips its writes, but still
+  // checks for completion: the try that marked it may have failed before checking.
+  if (!done) {
+    const ranges = new Map(attributes.map((a) => [a.value.metricId, a.value.max]));
+    const employees: EmployeeValues[] = message.employees.map(([employeeKey, metrics]) => ({
+      employeeKey,
+      metrics: Object.fromEntries(
+        Object.entries(metrics)
+          // A metric that stopped being an attribute since the pull is not stored.
+          .filter(([metricId]) => ranges.has(metricId))
+          .map(([metricId, [sumNano, weeks]]) => [metricId, { sumNano, weeks, bucket: bucketOf({ sumNano, weeks }, ranges.get(metricId)!) }]),
+      ),
+    }));
+    await deps.values.write({ tenantId, programId: message.programId, cycleId: message.cycleId, runId }, employees);
+    await markChunkDone(deps, tenantId, runId, message.index);
+  }
 
-  await changeRun(deps, tenantId, runId, async (current) => {
-    if (isFinished(current) || hasChunk(current.doneChunks, message.index)) return null;
-    const next: StoredRun = {
-      ...current,
-      doneChunks: withChunk(current.doneChunks, message.index),
-      progress: { ...current.progress, chunksDone: current.progress.chunksDone + 1 },
-    };
-    return next.progress.chunksDone >= (next.progress.chunksTotal ?? Number.POSITIVE_INFINITY) ? completeRun(deps, tenantId, next, attributes) : { run: next };
+  // Every handler reads the counts after its own mark, so whichever marks the last chunk sees them all.
+  const progress = await chunksDone(deps, tenantId, runId);
+  await changeRun(deps, tenantId, runId, (current) => {
+    if (isFinished(current) || current.progress.chunksTotal === null || progress.done < current.progress.chunksTotal) return null;
+    return completeRun(deps, tenantId, { ...current, progress: { ...current.progress, chunksDone: progress.done } }, attributes, progress.rowKeys);
   });
 }
 
@@ -58,13 +64,14 @@ export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): P
  * a run of a later date already is; superseded data is queued for deletion; and a metric whose ranges
  * changed while the run worked is queued for re-bucketing, since some chunks may have used the old ranges.
  */
-export async function completeRun(deps: PipelineDeps, tenantId: string, run: StoredRun, attributes: Stored<StoredAttribute>[]): Promise<RunChange> {
+export async function completeRun(deps: PipelineDeps, tenantId: string, run: StoredRun, attributes: Stored<StoredAttribute>[], progressRowKeys: readonly string[] = []): Promise<RunChange> {
   const now = deps.now().toISOString();
   const done: StoredRun = { ...run, status: 'succeeded', finishedAt: now, error: null };
   const programId = run.programId as string;
   const cycleId = run.cycleId as string;
   const runDate = run.runDate as string;
-  const writes: Write[] = [];
+  // The chunk counts are done with once the run is.
+  const writes: Write[] = progressRowKeys.map((rowKey): Write => ({ op: 'delete', rowKey }));
   const messages: QueuedMessage[] = [];
   const supersede = (runId: string) =>
     messages.push({ queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId, scope: { supersededRun: { programId, cycleId, runId } } } });

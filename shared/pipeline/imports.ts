@@ -8,36 +8,41 @@ import { runRowKey } from '../admin/tenant-config';
 import { getConfidentiality } from '../admin/settings';
 import { bucketOf } from '../domain/aggregation';
 import type { PipelineDeps } from './deps';
+import { chunksDone } from './chunk-progress';
 import { scheduleTenant } from './schedule';
 import { requireConsent } from '../admin/tenant-config';
 
 // The read side of imports for administrators: runs, the schedule run on demand, and how employees
 // of a cycle spread over an attribute's buckets (with saved or previewed ranges).
 
-export type RunView = Omit<StoredRun, 'doneChunks' | 'queuedAt'> & { queuedAt: string };
+export type RunView = StoredRun;
 
-export const runView = ({ doneChunks: _done, ...run }: StoredRun): RunView => run;
+/** A running import's chunks are counted apart from its row (chunk-progress.ts): add them in. */
+async function withLiveProgress(deps: PipelineDeps, tenantId: string, run: StoredRun): Promise<RunView> {
+  if (run.kind !== 'import' || run.status !== 'running' || run.progress.chunksTotal === null) return run;
+  return { ...run, progress: { ...run.progress, chunksDone: (await chunksDone(deps, tenantId, run.runId)).done } };
+}
 
 export async function listRuns(deps: PipelineDeps, principal: Principal, filter: { programId?: string | undefined; cycleId?: string | undefined }): Promise<RunView[]> {
   const runs = await deps.store.list(principal.tenantId, 'run:', storedRun);
-  return runs
+  const selected = runs
     .map((r) => r.value)
     .filter((r) => (filter.programId === undefined || r.programId === filter.programId) && (filter.cycleId === undefined || r.cycleId === filter.cycleId))
-    .sort((a, b) => (a.queuedAt < b.queuedAt ? 1 : a.queuedAt > b.queuedAt ? -1 : 0))
-    .map(runView);
+    .sort((a, b) => (a.queuedAt < b.queuedAt ? 1 : a.queuedAt > b.queuedAt ? -1 : 0));
+  return Promise.all(selected.map((run) => withLiveProgress(deps, principal.tenantId, run)));
 }
 
 export async function getRun(deps: PipelineDeps, principal: Principal, runId: string): Promise<RunView> {
   const run = await deps.store.get(principal.tenantId, runRowKey(runId), storedRun);
   if (!run) throw notFound(`Run ${runId}`);
-  return runView(run.value);
+  return withLiveProgress(deps, principal.tenantId, run.value);
 }
 
 /** POST /api/imports/run: today's Sunday schedule for the caller's tenant, now. */
 export async function runScheduleNow(deps: PipelineDeps, principal: Principal): Promise<RunView[]> {
   await requireConsent(deps, principal.tenantId);
   const runDate = sundayOnOrBefore(deps.now().toISOString().slice(0, 10));
-  return (await scheduleTenant(deps, principal.tenantId, runDate)).map(runView);
+  return scheduleTenant(deps, principal.tenantId, runDate);
 }
 
 export interface DistributionBucket {

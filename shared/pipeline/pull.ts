@@ -1,9 +1,11 @@
 import { storedAttribute, storedProgram, storedSource, type StoredRun } from '../admin/schemas';
-import { WindowAggregator } from '../domain/aggregation';
+import { WindowAggregator, type Aggregate } from '../domain/aggregation';
 import { parseRecord, resolveColumns, type ColumnMap } from '../domain/person-rows';
 import { PermanentRunError, type PipelineDeps } from './deps';
 import { cancelRun, changeRun, consentGranted, isFinished } from './runs';
-import { encodeMessage, maxEncodedBytes, queueNames, type BucketMessage, type PullMessage, type QueuedMessage } from './work-queue';
+import { maxBatch } from '../storage/table-support';
+import { shardCount, shardOf } from '../storage/values-store';
+import { maxEncodedBytes, queueNames, type BucketMessage, type PullMessage, type QueuedMessage } from './work-queue';
 import { completeRun } from './bucket';
 
 // insights-pull: stream the tenant's person query page by page, keep the rows of the run's 12-week
@@ -56,57 +58,84 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
     }
   }
 
-  const chunks = chunkEmployees(message, aggregator);
-  const employees = chunks.reduce((n, c) => n + (c.body as BucketMessage).employees.length, 0);
+  const plan = planChunks(aggregator);
+  const employees = plan.employees;
   const totals = (run: StoredRun): StoredRun => ({
     ...run,
-    progress: { ...run.progress, employees, chunksTotal: chunks.length },
+    progress: { ...run.progress, employees, chunksTotal: plan.chunks.length },
     invalidRows,
     matchedEmployees: employees,
     unmatchedInsightsPersons: persons.size - employees,
   });
-  if (chunks.length === 0) {
+  if (plan.chunks.length === 0) {
     await changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : completeRun(deps, tenantId, totals(run), attributes)));
     return;
   }
   const recorded = await changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : { run: totals(run) }));
   if (!recorded || isFinished(recorded)) return;
-  await sendAll(deps, chunks);
+  await sendAll(deps, plan.chunks.length, (index) => chunkMessage(message, aggregator, plan.chunks[index]!, index));
 }
 
-function chunkEmployees(message: PullMessage, aggregator: WindowAggregator): QueuedMessage[] {
-  const base = { kind: 'bucket' as const, tenantId: message.tenantId, runId: message.runId, programId: message.programId, cycleId: message.cycleId };
-  const chunks: QueuedMessage[] = [];
-  let employees: BucketMessage['employees'] = [];
-  let size = 0;
-  const flush = () => {
-    if (employees.length === 0) return;
-    chunks.push({ queue: queueNames.bucket, body: { ...base, index: chunks.length, employees } });
-    employees = [];
-    size = 0;
-  };
-  // employees() comes in key order, so a repeated pull cuts exactly the same chunks.
-  for (const [employeeKey, metrics] of aggregator.employees()) {
+// A chunk is at most 100 employees of one shard: one entity group transaction for insights-bucket,
+// written whole or not at all. Chunks are cut from the employees in key order, shard by shard, so a
+// repeated pull cuts exactly the same chunks. Only the cut points are kept; each message is built
+// when it is sent, so the pull holds the aggregator and no second copy of the employees.
+interface Chunk {
+  keys: readonly string[];
+}
+
+function entryOf(employeeKey: string, metrics: Record<string, Aggregate>): BucketMessage['employees'][number] {
+  return [employeeKey, Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, [v.sumNano, v.weeks]]))];
+}
+
+function planChunks(aggregator: WindowAggregator): { chunks: Chunk[]; employees: number } {
+  const byShard: { keys: string[]; sizes: number[] }[] = Array.from({ length: shardCount }, () => ({ keys: [], sizes: [] }));
+  let employees = 0;
+  for (const employeeKey of aggregator.keys()) {
+    const metrics = aggregator.aggregateOf(employeeKey);
     if (Object.keys(metrics).length === 0) continue;
-    const entry: BucketMessage['employees'][number] = [employeeKey, Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, [v.sumNano, v.weeks]]))];
-    const entrySize = JSON.stringify(entry).length + 1;
-    if (size + entrySize > maxChunkJsonBytes) flush();
-    employees.push(entry);
-    size += entrySize;
+    const shard = byShard[shardOf(employeeKey)]!;
+    shard.keys.push(employeeKey);
+    shard.sizes.push(JSON.stringify(entryOf(employeeKey, metrics)).length + 1);
+    employees++;
   }
-  flush();
-  for (const chunk of chunks) {
-    if (encodeMessage(chunk.body).length > maxEncodedBytes) throw new Error('a bucket chunk exceeds the queue message limit');
+  const chunks: Chunk[] = [];
+  for (const { keys, sizes } of byShard) {
+    let from = 0;
+    let size = 0;
+    for (let i = 0; i < keys.length; i++) {
+      if (i > from && (i - from >= maxBatch || size + sizes[i]! > maxChunkJsonBytes)) {
+        chunks.push({ keys: keys.slice(from, i) });
+        from = i;
+        size = 0;
+      }
+      size += sizes[i]!;
+    }
+    if (keys.length > from) chunks.push({ keys: keys.slice(from) });
   }
-  return chunks;
+  return { chunks, employees };
 }
 
-async function sendAll(deps: PipelineDeps, messages: QueuedMessage[], concurrency = 16): Promise<void> {
+function chunkMessage(message: PullMessage, aggregator: WindowAggregator, chunk: Chunk, index: number): QueuedMessage {
+  return {
+    queue: queueNames.bucket,
+    body: {
+      kind: 'bucket',
+      tenantId: message.tenantId,
+      runId: message.runId,
+      programId: message.programId,
+      cycleId: message.cycleId,
+      index,
+      employees: chunk.keys.map((key) => entryOf(key, aggregator.aggregateOf(key))),
+    },
+  };
+}
+
+async function sendAll(deps: PipelineDeps, count: number, build: (index: number) => QueuedMessage, concurrency = 16): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(concurrency, messages.length) }, async () => {
-      while (next < messages.length) await deps.queues.send(messages[next++] as QueuedMessage);
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await deps.queues.send(build(next++));
     }),
   );
 }
-

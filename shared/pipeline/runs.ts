@@ -58,18 +58,3 @@ export function cancelRun(deps: AdminDeps, tenantId: string, runId: string, reas
 export async function consentGranted(deps: AdminDeps, tenantId: string): Promise<boolean> {
   return (await deps.store.get(tenantId, 'consent', storedConsent))?.value.status === 'granted';
 }
-
-// ---- chunk bookkeeping: a bit set, base64 in the run row ----
-
-export function hasChunk(doneChunks: string, index: number): boolean {
-  const bytes = Buffer.from(doneChunks, 'base64');
-  return ((bytes[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;
-}
-
-export function withChunk(doneChunks: string, index: number): string {
-  const current = Buffer.from(doneChunks, 'base64');
-  const bytes = Buffer.alloc(Math.max(current.length, (index >> 3) + 1));
-  current.copy(bytes);
-  bytes[index >> 3] = (bytes[index >> 3] ?? 0) | (1 << (index & 7));
-  return bytes.toString('base64');
-}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { AdminDeps } from '../admin/tenant-config';
+import { ConcurrencyError } from '../storage/tenant-store';
+
+// Which bucket chunks of an import run are done. A 100,000-employee run has hundreds of chunks and
+// 16 handlers finish them at once; counting them in the run's own row made every handler fight over
+// one ETag (a handler measured waiting 53 s, then failing). The count is spread over 16 rows of the
+// tenant's partition instead, chunk i in row i mod 16 as bit i div 16 of a bit set, so concurrent
+// handlers rarely meet; the run is complete when the rows' counts add up to its chunk total. A chunk
+// delivered twice sets its bit once.
+
+export const progressRows = 16;
+
+const storedChunkProgress = z.object({ done: z.string(), count: z.number().int().min(0) });
+type ChunkProgress = z.infer<typeof storedChunkProgress>;
+
+const prefixOf = (runId: string) => `chunks:${runId}:`;
+const rowKeyOf = (runId: string, index: number) => `${prefixOf(runId)}${(index % progressRows).toString(16).padStart(2, '0')}`;
+const bitOf = (index: number) => Math.floor(index / progressRows);
+const maxAttempts = 20;
+
+function hasBit(bits: string, bit: number): boolean {
+  const bytes = Buffer.from(bits, 'base64');
+  return ((bytes[bit >> 3] ?? 0) & (1 << (bit & 7))) !== 0;
+}
+
+function withBit(bits: string, bit: number): string {
+  const current = Buffer.from(bits, 'base64');
+  const bytes = Buffer.alloc(Math.max(current.length, (bit >> 3) + 1));
+  current.copy(bytes);
+  bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | (1 << (bit & 7));
+  return bytes.toString('base64');
+}
+
+export async function isChunkDone(deps: AdminDeps, tenantId: string, runId: string, index: number): Promise<boolean> {
+  const row = await deps.store.get(tenantId, rowKeyOf(runId, index), storedChunkProgress);
+  return row !== undefined && hasBit(row.value.done, bitOf(index));
+}
+
+export async function markChunkDone(deps: AdminDeps, tenantId: string, runId: string, index: number): Promise<void> {
+  const rowKey = rowKeyOf(runId, index);
+  for (let attempt = 1; ; attempt++) {
+    const row = await deps.store.get(tenantId, rowKey, storedChunkProgress);
+    if (row && hasBit(row.value.done, bitOf(index))) return;
+    const next: ChunkProgress = { done: withBit(row?.value.done ?? '', bitOf(index)), count: (row?.value.count ?? 0) + 1 };
+    try {
+      await deps.store.commit(tenantId, [row ? { op: 'replace', rowKey, etag: row.etag, value: next } : { op: 'create', rowKey, value: next }]);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
+}
+
+/** How many chunks are done, and the rows that say so (to delete with the run's completion). */
+export async function chunksDone(deps: AdminDeps, tenantId: string, runId: string): Promise<{ done: number; rowKeys: string[] }> {
+  const rows = await deps.store.list(tenantId, prefixOf(runId), storedChunkProgress);
+  return { done: rows.reduce((sum, row) => sum + row.value.count, 0), rowKeys: rows.map((row) => row.rowKey) };
+}
