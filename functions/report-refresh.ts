@@ -8,7 +8,8 @@ import { refreshCycleReport } from '../shared/reports/refresh';
 export async function reportRefresh(message: unknown, context: InvocationContext): Promise<void> {
   const parsed = reportMessage.safeParse(message);
   if (!parsed.success) throw new Error(`Invalid ${context.functionName} message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  await refreshCycleReport(getServices(), parsed.data);
+  // The message id names the computation's lease, so a retry of this message may take it back.
+  await refreshCycleReport(getServices(), parsed.data, String(context.triggerMetadata?.id ?? context.invocationId));
 }
 
 app.storageQueue('reportRefresh', { queueName: queueNames.reports, connection: 'AzureWebJobsStorage', handler: reportRefresh });

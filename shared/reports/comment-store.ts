@@ -5,7 +5,7 @@ import type { GroupComment } from './cycle-report';
 
 // The comments each report group may show, written by the report job under a generation id: a new
 // computation writes beside the one reports read, the cycle's report state switches to it in one
-// transaction, and the old generation is deleted after. Comments are packed into pages of up to
+// transaction, and older generations are deleted after. Comments are packed into pages of up to
 // `pageChars` characters, one entity per page, so a group's comments are read a page per request.
 
 export interface CommentScope {
@@ -72,16 +72,14 @@ export class ReportCommentStore {
     }
   }
 
-  /** Deletes every generation of a cycle's comments except `keep` (null: all of them). */
-  async deleteOtherGenerations(scope: CommentScope, keep: string | null): Promise<void> {
+  /** Deletes every generation of a cycle's comments that sorts before `current` (generation ids sort by the request they cover). */
+  async deleteOlderGenerations(scope: CommentScope, current: string): Promise<void> {
     await this.#ensureTable();
     const prefix = cyclePrefix(scope);
-    // '|' + 1 is '}': every partition of the cycle sorts between the two.
-    const filter = odata`PartitionKey gt ${prefix} and PartitionKey lt ${`${prefix.slice(0, -1)}}`}`;
+    const filter = odata`PartitionKey gt ${prefix} and PartitionKey lt ${`${prefix}${current}`}`;
     const stale = new Map<string, TransactionAction[]>();
     for await (const entity of this.#table.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
       const partitionKey = entity.partitionKey as string;
-      if (keep !== null && partitionKey.startsWith(`${prefix}${keep}|`)) continue;
       const list = stale.get(partitionKey) ?? [];
       list.push(['delete', { partitionKey, rowKey: entity.rowKey as string }]);
       stale.set(partitionKey, list);

@@ -28,6 +28,7 @@ function requestedState(current: Stored<StoredReportState> | undefined, cycle: C
     itemIds: [],
     commentsGeneration: null,
     unavailable: null,
+    lease: null,
   };
   return { ...base, requestedSeq: base.requestedSeq + 1 };
 }

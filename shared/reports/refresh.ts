@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { cycleStateKey, storedAttribute, storedConsent, storedCycleState, storedProgram } from '../admin/schemas';
 import { getConfidentiality } from '../admin/settings';
 import type { PipelineDeps } from '../pipeline/deps';
-import type { ReportMessage } from '../pipeline/work-queue';
+import { queueNames, type ReportMessage } from '../pipeline/work-queue';
 import { runLimited } from '../storage/table-support';
-import { ConcurrencyError, type Write } from '../storage/tenant-store';
+import { ConcurrencyError, type Stored, type Write } from '../storage/tenant-store';
 import { shardCount } from '../storage/values-store';
 import type { ResponseStore } from '../survey/response-store';
 import { itemsKey, storedItems } from '../survey/schemas';
@@ -27,13 +27,43 @@ export interface ReportDeps extends PipelineDeps {
 
 const maxAttempts = 10;
 
-export async function refreshCycleReport(deps: ReportDeps, message: ReportMessage): Promise<void> {
+const leaseMs = 15 * 60 * 1000;
+
+/**
+ * Takes the cycle's computation for this message, unless another message holds it: one computation
+ * per cycle at a time, since a large cycle takes a minute and a burst of posts queues a message each.
+ * The holder re-reads the state when it commits, so a request that arrived meanwhile is not lost: it
+ * queues the cycle again. A retry of the holder's own message (same id) takes the lease back; a lease
+ * whose holder died lapses after `leaseMs`.
+ */
+async function takeLease(deps: ReportDeps, tenantId: string, stateKey: string, messageId: string): Promise<Stored<StoredReportState> | undefined> {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const state = await deps.store.get(tenantId, stateKey, storedReportState);
+    if (!state || state.value.computedSeq >= state.value.requestedSeq) return undefined;
+    const now = deps.now();
+    const lease = state.value.lease;
+    if (lease && lease.owner !== messageId && lease.until > now.toISOString()) return undefined;
+    const value: StoredReportState = { ...state.value, lease: { owner: messageId, until: new Date(now.getTime() + leaseMs).toISOString() } };
+    try {
+      await deps.store.commit(tenantId, [{ op: 'replace', rowKey: stateKey, etag: state.etag, value }]);
+      return { ...state, value };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
+  }
+  throw new Error(`could not take the report lease of ${stateKey}`);
+}
+
+export async function refreshCycleReport(deps: ReportDeps, message: ReportMessage, messageId: string): Promise<void> {
   const { tenantId, programId, cycleId } = message;
   const scope = { tenantId, programId, cycleId };
   const stateKey = reportStateKey(programId, cycleId);
-  const start = await deps.store.get(tenantId, stateKey, storedReportState);
-  if (!start || start.value.computedSeq >= start.value.requestedSeq) return;
-  const seq = start.value.requestedSeq;
+  let state = await takeLease(deps, tenantId, stateKey, messageId);
+  if (!state) return;
+  const seq = state.value.requestedSeq;
+  // Generations sort by the request they cover, so the one committed can delete every older one and
+  // never a newer one still being written.
+  const generation = `${String(seq).padStart(10, '0')}-${randomUUID().slice(0, 8)}`;
 
   const [consent, program, items, attributes, cycleState, settings, stored] = await Promise.all([
     deps.store.get(tenantId, 'consent', storedConsent),
@@ -57,10 +87,9 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
 
   let next: StoredReportState;
   let rows: StoredAttributeReport[] = [];
-  let generation: string | null = null;
   const computedAt = deps.now().toISOString();
   if (unavailable !== null || !cycleState || !items) {
-    next = { ...start.value, computedSeq: seq, computedAt, runId: null, settings, itemIds: [], commentsGeneration: null, unavailable };
+    next = { ...state.value, computedSeq: seq, computedAt, runId: null, settings, itemIds: [], commentsGeneration: null, unavailable, lease: null };
   } else {
     const metrics = attributes.map((a) => a.value).sort((a, b) => (a.metricId < b.metricId ? -1 : 1));
     const itemList = items.value.items;
@@ -71,10 +100,9 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
       responses,
       settings,
     );
-    generation = randomUUID().replaceAll('-', '');
     rows = await storeComments(deps, scope, generation, report);
     next = {
-      ...start.value,
+      ...state.value,
       computedSeq: seq,
       computedAt,
       runId: cycleState.value.currentRunId,
@@ -82,6 +110,7 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
       itemIds: itemList.map((i) => i.itemId),
       commentsGeneration: generation,
       unavailable: null,
+      lease: null,
     };
   }
 
@@ -90,22 +119,20 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
     ...rows.map((value): Write => ({ op: 'upsert', rowKey: attributeReportKey(programId, cycleId, value.metricId), value })),
     ...stored.filter((s) => !keep.has(s.value.metricId)).map((s): Write => ({ op: 'delete', rowKey: s.rowKey })),
   ];
-  for (let attempt = 1, state = start; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       await deps.store.commit(tenantId, [{ op: 'replace', rowKey: stateKey, etag: state.etag, value: { ...next, requestedSeq: state.value.requestedSeq } }, ...writes]);
       break;
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
-      // Another change asked for a refresh meanwhile (it has its own message), or another job finished.
+      // A change asked for another refresh meanwhile: commit what was computed, then queue the cycle again.
       const fresh = await deps.store.get(tenantId, stateKey, storedReportState);
-      if (!fresh || fresh.value.computedSeq >= seq) {
-        if (generation) await deps.reportComments.deleteOtherGenerations(scope, fresh?.value.commentsGeneration ?? null);
-        return;
-      }
+      if (!fresh || fresh.value.computedSeq >= seq) return;
       state = fresh;
     }
   }
-  await deps.reportComments.deleteOtherGenerations(scope, generation);
+  await deps.reportComments.deleteOlderGenerations(scope, next.commentsGeneration ?? `${String(seq).padStart(10, '0')}~`);
+  if (state.value.requestedSeq > seq) await deps.queues.send({ queue: queueNames.reports, body: message });
 }
 
 /** Reads each shard's buckets, then its respondents, and packs them for the report builder. */

@@ -18,6 +18,8 @@ export const storedReportState = z.object({
   commentsGeneration: z.string().nullable(),
   /** Why there is no report (no imported data, no items, ...), or null. */
   unavailable: z.string().nullable(),
+  /** The report-refresh message computing the cycle now, and until when it may (refresh.ts). */
+  lease: z.object({ owner: z.string(), until: z.string() }).nullable().default(null),
 });
 export type StoredReportState = z.infer<typeof storedReportState>;
 

@@ -285,6 +285,21 @@ describe('thresholds, comments and changes', () => {
     expect(seen).toEqual(Array.from({ length: 12 }, (_, k) => long(k)));
   });
 
+  it('ends in a report of every response after a burst of concurrent posts', async () => {
+    // Four posts at once, each bumping the cycle and queuing a refresh while one computes: the last
+    // computation must cover them all.
+    const people = respondents([0, 0, 12, 14]);
+    await Promise.all([0, 1, 2, 3].map((k) => postResponses(t, 'p1', 'c2', people.filter((_, i) => i % 4 === k))));
+    await stack.host.drain();
+    expect(statuses((await behaviors(t.admin, 'p1/cycles/c2')).body)).toEqual([
+      ['1', 'insufficient', null],
+      ['2', 'insufficient', null],
+      ['3', 'ok', 12],
+      ['4', 'ok', 14],
+      ['none', 'insufficient', null],
+    ]);
+  });
+
   it('follows a change of confidentiality settings', async () => {
     await t.call('PUT', '/api/settings/confidentiality', t.admin, { minResponses: 6, suppression: 2, minCommentResponses: 10, insightsMinGroupSize: 5 });
     await stack.host.drain();
