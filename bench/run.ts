@@ -19,7 +19,7 @@ import { syntheticColumns, syntheticRows, writeSyntheticCsv } from '../local/syn
 // measured `--runs` times (median quoted), against Azurite and the local Functions host started here,
 // each in its own process. Prints one table and writes the raw figures to .bench/.
 //
-//   npm run bench [-- --employees 100000 --runs 3 --tenants 1000 --only transform,import,reports,fanout]
+//   npm run bench [-- --employees 100000 --runs 3 --tenants 1000 --only transform,import,reports,fanout --pull-heap-mb 192]
 
 const appDir = path.resolve(__dirname, '..', '..');
 const outDir = path.join(appDir, '.bench');
@@ -30,6 +30,8 @@ const itemCount = 10;
 const pipelineWriteConcurrency = 16 * 8;
 
 interface Options {
+  /** The pull worker's V8 old-space limit, as `languageWorkers__node__arguments` sets it in Azure. */
+  pullHeapMb: number | undefined;
   employees: number;
   runs: number;
   tenants: number;
@@ -47,6 +49,7 @@ function parseOptions(argv: string[]): Options {
     return n;
   };
   return {
+    pullHeapMb: argv.includes('--pull-heap-mb') ? positive('pull-heap-mb', 0) : undefined,
     employees: positive('employees', 100_000),
     runs: positive('runs', 3),
     tenants: positive('tenants', 1000),
@@ -215,7 +218,13 @@ async function importOnce(options: Options, keysDir: string, keep: boolean): Pro
   const settings = hostSettings(connectionString, keysDir);
   // The pull in one process (its peak RSS is the pull's), the rest in another, both at once, as
   // Functions runs them on separate workers when scaled out.
-  const pullHost = await startChild('host', { ...settings, ...disabled('weeklyImport', 'insightsBucket', 'insightsReprocess', 'reportRefresh') });
+  const pullHost = await startChild('host', {
+    ...settings,
+    ...disabled('weeklyImport', 'insightsBucket', 'insightsReprocess', 'reportRefresh'),
+    // Node sizes its heap from the machine (24 GiB here) and collects lazily; an Azure instance has
+    // 512 MB to 4 GB, and the worker gets the same limit from `languageWorkers__node__arguments`.
+    ...(options.pullHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${options.pullHeapMb}` } : {}),
+  });
   const workHost = await startChild('host', { ...settings, ...disabled('weeklyImport', 'insightsPull') });
   const app = api(workHost.info.url!);
   const tenantId = crypto.randomUUID();

@@ -1,16 +1,13 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { getServices } from '../shared/composition-root';
 import { sundayOnOrBefore } from '../shared/domain/weeks';
-import { scheduleTenant } from '../shared/pipeline/schedule';
+import { scheduleAll } from '../shared/pipeline/schedule';
 
 // Sundays (IMPORT_SCHEDULE): for every consenting tenant, one pull per due (program, cycle).
 export async function weeklyImport(timer: Timer, context: InvocationContext): Promise<void> {
   const services = getServices();
   const runDate = sundayOnOrBefore(services.now().toISOString().slice(0, 10));
-  let runs = 0;
-  for (const tenantId of await services.store.tenantsWith('consent')) {
-    runs += (await scheduleTenant(services, tenantId, runDate)).length;
-  }
+  const runs = await scheduleAll(services, runDate);
   context.log(`weeklyImport ${runDate}${timer.isPastDue ? ' (past due)' : ''}: ${runs} import run(s) queued`);
 }
 
