@@ -6,8 +6,8 @@ import type { Stored, Write } from '../storage/tenant-store';
 import type { EmployeeValues } from '../storage/values-store';
 import { reportRefreshWrite } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
-import { chunksDone, isChunkDone, markChunkDone } from './chunk-progress';
-import { cancelRun, changeRun, consentGranted, isFinished, type RunChange } from './runs';
+import { chunksDone, markChunkDone } from './chunk-progress';
+import { cancelRun, changeRun, isFinished, type RunChange } from './runs';
 import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue';
 
 // insights-bucket: bucket one chunk of employees with the current ranges, write them to Table Storage
@@ -17,41 +17,36 @@ import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue
 
 export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): Promise<void> {
   const { tenantId, runId } = message;
-  // One round of reads: a chunk costs little besides its one write.
-  const [run, consent, attributes, program, done] = await Promise.all([
+  // One round of reads, then the chunk's one write: a chunk costs little besides the write. Consent
+  // needs no read of its own: revoking it cancels the tenant's runs in the same transaction.
+  const [run, attributes, program] = await Promise.all([
     deps.store.get(tenantId, runRowKey(runId), storedRun),
-    consentGranted(deps, tenantId),
     deps.store.list(tenantId, 'attribute:', storedAttribute),
     deps.store.get(tenantId, `program:${message.programId}`, storedProgram),
-    isChunkDone(deps, tenantId, runId, message.index),
   ]);
   if (!run || isFinished(run.value)) return;
-  if (!consent) {
-    await cancelRun(deps, tenantId, runId, 'consent revoked');
-    return;
-  }
   if (!program?.value.enabled) {
     await cancelRun(deps, tenantId, runId, 'the program was disabled');
     return;
   }
-  // A chunk already marked done (a duplicate, or a retry after the mark) skips its writes, but still
-  // checks for completion: the try that marked it may have failed before checking.
-  if (!done) {
-    const ranges = new Map(attributes.map((a) => [a.value.metricId, a.value.max]));
-    const employees: EmployeeValues[] = message.employees.map(([employeeKey, metrics]) => ({
-      employeeKey,
-      metrics: Object.fromEntries(
-        Object.entries(metrics)
-          // A metric that stopped being an attribute since the pull is not stored.
-          .filter(([metricId]) => ranges.has(metricId))
-          .map(([metricId, [sumNano, weeks]]) => [metricId, { sumNano, weeks, bucket: bucketOf({ sumNano, weeks }, ranges.get(metricId)!) }]),
-      ),
-    }));
-    await deps.values.write({ tenantId, programId: message.programId, cycleId: message.cycleId, runId }, employees);
-    await markChunkDone(deps, tenantId, runId, message.index);
-  }
+  const total = run.value.progress.chunksTotal;
+  if (total === null) throw new Error(`run ${runId} has chunks but no chunk total`);
+  const ranges = new Map(attributes.map((a) => [a.value.metricId, a.value.max]));
+  const employees: EmployeeValues[] = message.employees.map(([employeeKey, metrics]) => ({
+    employeeKey,
+    metrics: Object.fromEntries(
+      Object.entries(metrics)
+        // A metric that stopped being an attribute since the pull is not stored.
+        .filter(([metricId]) => ranges.has(metricId))
+        .map(([metricId, [sumNano, weeks]]) => [metricId, { sumNano, weeks, bucket: bucketOf({ sumNano, weeks }, ranges.get(metricId)!) }]),
+    ),
+  }));
+  // Writing a chunk again (a duplicate message) writes the same entities.
+  await deps.values.write({ tenantId, programId: message.programId, cycleId: message.cycleId, runId }, employees);
+  if (!(await markChunkDone(deps, tenantId, runId, message.index, total))) return;
 
-  // Every handler reads the counts after its own mark, so whichever marks the last chunk sees them all.
+  // This chunk filled its count row: if every row is full, the run is done. A retry of this message
+  // gets here again (its mark is already there), so a failure before completing is not lost.
   const progress = await chunksDone(deps, tenantId, runId);
   await changeRun(deps, tenantId, runId, (current) => {
     if (isFinished(current) || current.progress.chunksTotal === null || progress.done < current.progress.chunksTotal) return null;

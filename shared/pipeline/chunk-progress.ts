@@ -32,20 +32,25 @@ function withBit(bits: string, bit: number): string {
   return bytes.toString('base64');
 }
 
-export async function isChunkDone(deps: AdminDeps, tenantId: string, runId: string, index: number): Promise<boolean> {
-  const row = await deps.store.get(tenantId, rowKeyOf(runId, index), storedChunkProgress);
-  return row !== undefined && hasBit(row.value.done, bitOf(index));
-}
+/** How many of a run's `total` chunks row `index mod 16` counts when they are all done. */
+const rowShare = (total: number, index: number) => {
+  const k = index % progressRows;
+  return total > k ? Math.floor((total - 1 - k) / progressRows) + 1 : 0;
+};
 
-export async function markChunkDone(deps: AdminDeps, tenantId: string, runId: string, index: number): Promise<void> {
+/**
+ * Marks a chunk done (once, however often it is delivered). Returns whether its row is now full:
+ * only then can the run be complete, so only then is it worth counting every row.
+ */
+export async function markChunkDone(deps: AdminDeps, tenantId: string, runId: string, index: number, total: number): Promise<boolean> {
   const rowKey = rowKeyOf(runId, index);
   for (let attempt = 1; ; attempt++) {
     const row = await deps.store.get(tenantId, rowKey, storedChunkProgress);
-    if (row && hasBit(row.value.done, bitOf(index))) return;
+    if (row && hasBit(row.value.done, bitOf(index))) return row.value.count >= rowShare(total, index);
     const next: ChunkProgress = { done: withBit(row?.value.done ?? '', bitOf(index)), count: (row?.value.count ?? 0) + 1 };
     try {
       await deps.store.commit(tenantId, [row ? { op: 'replace', rowKey, etag: row.etag, value: next } : { op: 'create', rowKey, value: next }]);
-      return;
+      return next.count >= rowShare(total, index);
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
