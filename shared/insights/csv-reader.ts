@@ -226,6 +226,7 @@ export class CsvReader {
         fieldStart = ++pos;
       } else if (byte === quote) {
         if (pos !== fieldStart) throw new CsvFormatError('INVALID_OPENING_QUOTE', this.line + lines);
+        const openedOn = this.line + lines;
         // The closing quote is a quote not followed by another: two are one quote of the text.
         let close = pos + 1;
         let escaped = false;
@@ -236,10 +237,11 @@ export class CsvReader {
           }
           if (close >= filled) {
             if (!atEnd) return needMoreBytes;
-            throw new CsvFormatError('CSV_QUOTE_NOT_CLOSED', this.line + lines);
+            throw new CsvFormatError('CSV_QUOTE_NOT_CLOSED', openedOn);
           }
           if (close + 1 >= filled && !atEnd) return needMoreBytes;
-          if (b[close + 1] !== quote) break;
+          // Past `filled` the buffer holds leftovers of earlier reads: a quote at the end closes.
+          if (close + 1 >= filled || b[close + 1] !== quote) break;
           escaped = true;
           close += 2;
         }
