@@ -136,6 +136,9 @@ export class WindowAggregator {
   /** employeeKey → index of the employee's first cell; cells run metric by metric, week by week. */
   private readonly firstCell = new Map<string, number>();
   private readonly cells = new NanoCells();
+  /** The last employee added and their first cell: an export lists an employee's weeks together. */
+  private lastKey: string | undefined;
+  private lastFirstCell = 0;
   /** add's values in addWeek's order, reused: add is called once per row. */
   private readonly rowNanos: Float64Array;
 
@@ -182,11 +185,13 @@ export class WindowAggregator {
     if (day < this.fromDay || day > this.toDay) return 'outside-window';
     const week = (day - this.fromDay) / 7;
     if (!Number.isInteger(week)) throw new RangeError(`metricDate ${fromDayNumber(day)} is not a Sunday of the window`);
-    let first = this.firstCell.get(employeeKey);
+    let first = employeeKey === this.lastKey ? this.lastFirstCell : this.firstCell.get(employeeKey);
     if (first === undefined) {
       first = this.cells.append(this.metricIds.length * this.weekCount);
       this.firstCell.set(employeeKey, first);
     }
+    this.lastKey = employeeKey;
+    this.lastFirstCell = first;
     for (let metric = 0; metric < this.metricIds.length; metric++) {
       const nano = nanos[metric]!;
       if (Number.isNaN(nano)) continue;

@@ -24,6 +24,7 @@ export async function readWindow(
   let rows = 0;
   let invalidRows = 0;
   const persons = new Set<string>();
+  let lastKey: string | undefined;
   for await (const page of source.pages(options.signal)) {
     rows += page.length;
     if (isTextRows(page)) {
@@ -33,7 +34,8 @@ export async function readWindow(
         const kind = textReader.read(page, row);
         if (kind === 'invalid') invalidRows++;
         else if (kind === 'row') {
-          persons.add(textReader.employeeKey);
+          // The reader hands out the same string while the key repeats: one Set look-up per employee.
+          if (textReader.employeeKey !== lastKey) persons.add((lastKey = textReader.employeeKey));
           aggregator.addWeek(textReader.employeeKey, textReader.day, textReader.nanos);
         }
       }
