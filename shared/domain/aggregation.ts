@@ -91,12 +91,19 @@ class NanoCells {
 
   // Shifts and masks rather than division: every row touches ten cells. Indices stay below 2^32
   // (that would be 24 GB of cells).
-  /** The cell's value, or null when it has none. */
-  get(index: number): number | null {
-    const block = index >>> NanoCells.blockBits;
-    const at = index & (NanoCells.blockCells - 1);
-    const high = this.high[block]![at]!;
-    return high === NanoCells.absentHigh ? null : high * NanoCells.lowRange + this.low[block]![at]!;
+  /** The sum and the number of the cells from `start` that have a value. */
+  sum(start: number, count: number): Aggregate {
+    let sumNano = 0;
+    let weeks = 0;
+    for (let index = start; index < start + count; index++) {
+      const block = index >>> NanoCells.blockBits;
+      const at = index & (NanoCells.blockCells - 1);
+      const high = this.high[block]![at]!;
+      if (high === NanoCells.absentHigh) continue;
+      sumNano += high * NanoCells.lowRange + this.low[block]![at]!;
+      weeks++;
+    }
+    return { sumNano, weeks };
   }
 
   /** Sets the cell to `nano` unless it already holds a larger or equal value. */
@@ -211,25 +218,20 @@ export class WindowAggregator {
   /** An employee's sums per metric; only metrics with at least one week appear. */
   aggregateOf(employeeKey: string): Record<string, Aggregate> {
     const first = this.firstCell.get(employeeKey);
-    const metrics: Record<string, Aggregate> = {};
-    if (first === undefined) return metrics;
-    this.metricIds.forEach((metricId, metric) => {
-      let sumNano = 0;
-      let weeks = 0;
-      const start = first + metric * this.weekCount;
-      for (let cell = start; cell < start + this.weekCount; cell++) {
-        const nano = this.cells.get(cell);
-        if (nano === null) continue;
-        sumNano += nano;
-        weeks++;
-      }
-      if (weeks > 0) metrics[metricId] = { sumNano, weeks };
-    });
-    return metrics;
+    return first === undefined ? {} : this.aggregateAt(first);
   }
 
   /** Every employee with their sums, in key order. */
   *employees(): IterableIterator<[string, Record<string, Aggregate>]> {
     for (const employeeKey of this.keys()) yield [employeeKey, this.aggregateOf(employeeKey)];
+  }
+
+  private aggregateAt(first: number): Record<string, Aggregate> {
+    const metrics: Record<string, Aggregate> = {};
+    for (let metric = 0; metric < this.metricIds.length; metric++) {
+      const aggregate = this.cells.sum(first + metric * this.weekCount, this.weekCount);
+      if (aggregate.weeks > 0) metrics[this.metricIds[metric]!] = aggregate;
+    }
+    return metrics;
   }
 }

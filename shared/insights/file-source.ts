@@ -61,7 +61,9 @@ function openLocalFile(folder: string, name: string): Readable {
   const root = path.resolve(folder);
   const file = path.resolve(root, name);
   if (path.dirname(file) !== root) throw new SourceError(`${name} is outside the import folder`, false);
-  return createReadStream(file);
+  // 256 KiB reads rather than the default 64 KiB: the CSV reader outpaces a read's round trip through
+  // the thread pool, and fewer reads were ~10% faster on a 1.2M-row export for 6 MB more RSS.
+  return createReadStream(file, { highWaterMark: 256 * 1024 });
 }
 
 async function openBlob(container: ContainerClient, name: string, signal?: AbortSignal): Promise<Readable> {
