@@ -70,6 +70,8 @@ export interface WindowAggregatorOptions {
  * Cells live in fixed blocks, so growing never copies the arena at twice its size.
  */
 class NanoCells {
+  // A power of two, so a cell is found by a shift and a mask rather than a division: every row
+  // touches ten cells. Indices stay below 2^32 (that would be 24 GB of cells).
   private static readonly blockBits = 17;
   private static readonly blockCells = 1 << NanoCells.blockBits;
   private static readonly absentHigh = 0xffff;
@@ -89,8 +91,6 @@ class NanoCells {
     return first;
   }
 
-  // Shifts and masks rather than division: every row touches ten cells. Indices stay below 2^32
-  // (that would be 24 GB of cells).
   /** The sum and the number of the cells from `start` that have a value. */
   sum(start: number, count: number): Aggregate {
     let sumNano = 0;

@@ -67,7 +67,7 @@ export function resolveColumns(headers: readonly string[], options: { employeeKe
   return { employeeKey, metricDate, isActive: find(isActiveColumns), metrics, missingMetrics };
 }
 
-export type Field = RawRecord[string];
+type Field = RawRecord[string];
 
 /** Why a row is skipped as invalid, in words an administrator can act on. */
 export interface Invalid {

@@ -60,11 +60,15 @@ const emptyLine = -2;
 const noMoreRecords = -3;
 
 // Bytes are appended to one buffer, which pages are views of; when it is full, a new one takes the
-// unfinished page and room for more. Reads are ~64 KB and pages a few hundred KB, so each byte is
+// unfinished page and room for more. Reads are 64-256 KB and pages a few hundred KB, so each byte is
 // copied about twice. Buffers are zero-filled (a memset per megabyte, nothing measurable): memory
 // from allocUnsafe may hold another tenant's export, and a scanning bug must not be able to see it.
 const minBufferBytes = 1 << 20;
+// Insights queries have at most a few hundred columns: a first line of more fields is not a header
+// (a binary file, say), and refusing it keeps such a file from being scanned as one huge record.
 const maxHeaderFields = 1 << 16;
+/** Page bounds grow with the rows read, from room for this many, so memory follows the data. */
+const firstPageRows = 64;
 
 export class CsvReader {
   private buffer = Buffer.alloc(0);
@@ -127,6 +131,7 @@ export class CsvReader {
     }
     const width = this.headers.length;
     for (;;) {
+      if (this.pageBounds.length < 2 * width * (this.pageRows + 1)) this.growPageBounds();
       const fields = this.scanRecord(this.pageBounds, this.pageRows * width * 2, width, atEnd);
       if (fields === needMoreBytes || fields === noMoreRecords) break;
       if (fields !== emptyLine) {
@@ -175,15 +180,23 @@ export class CsvReader {
     }
     this.headers = headers;
     this.recordStart = this.pageStart = this.recordEnd;
-    this.pageBounds = new Int32Array(2 * headers.length * this.rowsPerPage);
+    this.pageBounds = new Int32Array(2 * headers.length * Math.min(firstPageRows, this.rowsPerPage));
     return true;
   }
 
+  private growPageBounds(): void {
+    const grown = new Int32Array(Math.min(2 * this.pageBounds.length, 2 * this.headers!.length * this.rowsPerPage));
+    grown.set(this.pageBounds);
+    this.pageBounds = grown;
+  }
+
   private takePage(): CsvPage {
-    const bounds = this.pageRows === this.rowsPerPage ? this.pageBounds : this.pageBounds.slice(0, 2 * this.pageRows * this.headers!.length);
+    const used = 2 * this.pageRows * this.headers!.length;
+    const bounds = used === this.pageBounds.length ? this.pageBounds : this.pageBounds.slice(0, used);
     const page = new CsvPage(this.headers!, this.pageRows, this.buffer.subarray(this.pageStart, this.recordStart), bounds);
     this.pageStart = this.recordStart;
     this.pageRows = 0;
+    // The next page is likely as large as this one.
     this.pageBounds = new Int32Array(this.pageBounds.length);
     return page;
   }

@@ -138,6 +138,13 @@ describe('CsvReader', () => {
     ]);
   });
 
+  it('reads pages larger than their first guess, field for field', () => {
+    const text = `k,v\n${Array.from({ length: 300 }, (_, i) => `k${i},"v""${i}"`).join('\n')}\n`;
+    const { pages, outcome } = readInChunks(Buffer.from(text), [1000, 5000], 200);
+    expect(pages.map((page) => page.length)).toEqual([200, 100]);
+    expect(outcome).toEqual(csvParse(Buffer.from(text)));
+  });
+
   it('reads a header wider than its first guess', () => {
     const headers = Array.from({ length: 200 }, (_, i) => `c${i}`);
     const [page] = new CsvReader(1).push(Buffer.from(`${headers.join(',')}\n${headers.map((_, i) => i).join(',')}\n`));
