@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { bucketOf, WindowAggregator } from '../../shared/domain/aggregation';
 import { metricCatalog } from '../../shared/domain/metrics';
-import { parseRecord, resolveColumns, type ColumnMap } from '../../shared/domain/person-rows';
 import { openFileSource } from '../../shared/insights/file-source';
+import { readWindow } from '../../shared/pipeline/read-window';
 
 // What the pull does to an export, alone in a process: parse the CSV, keep the window's rows, sum each
 // employee's weeks exactly, and bucket each mean with the default ranges. Prints rows, employees,
@@ -12,16 +12,8 @@ void (async () => {
   const started = performance.now();
   const metricIds = metricCatalog.map((m) => m.id);
   const aggregator = new WindowAggregator({ window: { from, to }, metricIds });
-  let columns: ColumnMap | undefined;
-  let rows = 0;
-  for await (const page of openFileSource({ name: path.basename(file), folder: path.dirname(file) }).pages()) {
-    for (const record of page) {
-      columns ??= resolveColumns(Object.keys(record), { employeeKeyColumn: 'PersonId', metricIds });
-      const row = parseRecord(record, columns);
-      rows++;
-      if (row.kind === 'row') aggregator.add(row);
-    }
-  }
+  const source = openFileSource({ name: path.basename(file), folder: path.dirname(file) });
+  const { rows } = await readWindow(source, aggregator, { employeeKeyColumn: 'PersonId', metricIds });
   const ranges = new Map(metricCatalog.map((m) => [m.id, m.defaultMax]));
   const counts = new Array<number>(4).fill(0);
   let employees = 0;

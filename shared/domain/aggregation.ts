@@ -1,4 +1,4 @@
-import { toDayNumber } from './weeks';
+import { fromDayNumber, toDayNumber } from './weeks';
 
 // Per-employee 12-week means and their buckets (SPEC section 9). A mean that equals a maximum exactly
 // belongs to the higher bucket, so nothing here divides or sums binary fractions: every value is
@@ -70,7 +70,10 @@ export interface WindowAggregatorOptions {
  * Cells live in fixed blocks, so growing never copies the arena at twice its size.
  */
 class NanoCells {
-  private static readonly blockCells = 1 << 17;
+  // A power of two, so a cell is found by a shift and a mask rather than a division: every row
+  // touches ten cells. Indices stay below 2^32 (that would be 24 GB of cells).
+  private static readonly blockBits = 17;
+  private static readonly blockCells = 1 << NanoCells.blockBits;
   private static readonly absentHigh = 0xffff;
   private static readonly lowRange = 2 ** 32;
   private readonly low: Uint32Array[] = [];
@@ -88,20 +91,32 @@ class NanoCells {
     return first;
   }
 
-  /** The cell's value, or null when it has none. */
-  get(index: number): number | null {
-    const block = Math.floor(index / NanoCells.blockCells);
-    const at = index % NanoCells.blockCells;
-    const high = this.high[block]![at]!;
-    return high === NanoCells.absentHigh ? null : high * NanoCells.lowRange + this.low[block]![at]!;
+  /** The sum and the number of the cells from `start` that have a value. */
+  sum(start: number, count: number): Aggregate {
+    let sumNano = 0;
+    let weeks = 0;
+    for (let index = start; index < start + count; index++) {
+      const block = index >>> NanoCells.blockBits;
+      const at = index & (NanoCells.blockCells - 1);
+      const high = this.high[block]![at]!;
+      if (high === NanoCells.absentHigh) continue;
+      sumNano += high * NanoCells.lowRange + this.low[block]![at]!;
+      weeks++;
+    }
+    return { sumNano, weeks };
   }
 
-  set(index: number, nano: number): void {
-    const block = Math.floor(index / NanoCells.blockCells);
-    const at = index % NanoCells.blockCells;
+  /** Sets the cell to `nano` unless it already holds a larger or equal value. */
+  keepLarger(index: number, nano: number): void {
+    const block = index >>> NanoCells.blockBits;
+    const at = index & (NanoCells.blockCells - 1);
+    const highs = this.high[block]!;
+    const lows = this.low[block]!;
+    const previousHigh = highs[at]!;
+    if (previousHigh !== NanoCells.absentHigh && nano <= previousHigh * NanoCells.lowRange + lows[at]!) return;
     const high = Math.floor(nano / NanoCells.lowRange);
-    this.high[block]![at] = high;
-    this.low[block]![at] = nano - high * NanoCells.lowRange;
+    highs[at] = high;
+    lows[at] = nano - high * NanoCells.lowRange;
   }
 }
 
@@ -117,15 +132,22 @@ class NanoCells {
  * no per-row state: 100,000 employees × 10 metrics × 12 weeks ≈ 72 MB of cells (≈ 80 MB measured).
  */
 export class WindowAggregator {
+  /** The metrics in the order addWeek takes their values. */
+  readonly metricIds: readonly string[];
   private readonly from: string;
   private readonly to: string;
   private readonly fromDay: number;
+  private readonly toDay: number;
   private readonly weekCount: number;
-  private readonly metricIds: readonly string[];
   private readonly metricIndex: ReadonlyMap<string, number>;
   /** employeeKey → index of the employee's first cell; cells run metric by metric, week by week. */
   private readonly firstCell = new Map<string, number>();
   private readonly cells = new NanoCells();
+  /** The last employee added and their first cell: an export lists an employee's weeks together. */
+  private lastKey: string | undefined;
+  private lastFirstCell = 0;
+  /** add's values in addWeek's order, reused: add is called once per row. */
+  private readonly rowNanos: Float64Array;
 
   constructor({ window, metricIds }: WindowAggregatorOptions) {
     const fromDay = toDayNumber(window.from);
@@ -137,8 +159,10 @@ export class WindowAggregator {
     this.from = window.from;
     this.to = window.to;
     this.fromDay = fromDay;
+    this.toDay = toDay;
     this.metricIds = [...new Set(metricIds)];
     this.metricIndex = new Map(this.metricIds.map((id, i) => [id, i]));
+    this.rowNanos = new Float64Array(this.metricIds.length);
   }
 
   get size(): number {
@@ -148,21 +172,40 @@ export class WindowAggregator {
   /** Values of metrics not asked for are ignored; an in-window row without values still counts its employee. */
   add(row: WindowRow): 'used' | 'outside-window' {
     if (row.metricDate < this.from || row.metricDate > this.to) return 'outside-window';
-    const week = (toDayNumber(row.metricDate) - this.fromDay) / 7;
-    if (!Number.isInteger(week)) throw new RangeError(`metricDate ${row.metricDate} is not a Sunday of the window`);
-    let first = this.firstCell.get(row.employeeKey);
-    if (first === undefined) {
-      first = this.cells.append(this.metricIds.length * this.weekCount);
-      this.firstCell.set(row.employeeKey, first);
-    }
-    for (const [metricId, value] of Object.entries(row.values)) {
+    this.rowNanos.fill(NaN);
+    for (const metricId in row.values) {
       const metric = this.metricIndex.get(metricId);
       if (metric === undefined) continue;
-      const nano = toNano(value);
-      if (!(nano >= 0 && nano <= maxValueNano)) throw new RangeError(`${metricId} value ${value} is outside 0..${maxMetricValue}`);
-      const cell = first + metric * this.weekCount + week;
-      const previous = this.cells.get(cell);
-      if (previous === null || nano > previous) this.cells.set(cell, nano);
+      const value = row.values[metricId]!;
+      // NaN here is a broken value, not addWeek's "no value".
+      if (Number.isNaN(value)) throw new RangeError(`${metricId} value ${value} is outside 0..${maxMetricValue}`);
+      this.rowNanos[metric] = toNano(value);
+    }
+    return this.addWeek(row.employeeKey, toDayNumber(row.metricDate), this.rowNanos);
+  }
+
+  /**
+   * add for a row already read to numbers: its week by the Sunday's day number, and `nanos[i]` the
+   * value of metricIds[i] in nano-units, NaN when the row has none.
+   */
+  addWeek(employeeKey: string, day: number, nanos: ArrayLike<number>): 'used' | 'outside-window' {
+    if (day < this.fromDay || day > this.toDay) return 'outside-window';
+    const week = (day - this.fromDay) / 7;
+    if (!Number.isInteger(week)) throw new RangeError(`metricDate ${fromDayNumber(day)} is not a Sunday of the window`);
+    let first = employeeKey === this.lastKey ? this.lastFirstCell : this.firstCell.get(employeeKey);
+    if (first === undefined) {
+      first = this.cells.append(this.metricIds.length * this.weekCount);
+      this.firstCell.set(employeeKey, first);
+    }
+    this.lastKey = employeeKey;
+    this.lastFirstCell = first;
+    for (let metric = 0; metric < this.metricIds.length; metric++) {
+      const nano = nanos[metric]!;
+      if (Number.isNaN(nano)) continue;
+      if (!(nano >= 0 && nano <= maxValueNano && Math.floor(nano) === nano)) {
+        throw new RangeError(`${this.metricIds[metric]} value ${nano / nanoPerUnit} is outside 0..${maxMetricValue}`);
+      }
+      this.cells.keepLarger(first + metric * this.weekCount + week, nano);
     }
     return 'used';
   }
@@ -175,25 +218,20 @@ export class WindowAggregator {
   /** An employee's sums per metric; only metrics with at least one week appear. */
   aggregateOf(employeeKey: string): Record<string, Aggregate> {
     const first = this.firstCell.get(employeeKey);
-    const metrics: Record<string, Aggregate> = {};
-    if (first === undefined) return metrics;
-    this.metricIds.forEach((metricId, metric) => {
-      let sumNano = 0;
-      let weeks = 0;
-      const start = first + metric * this.weekCount;
-      for (let cell = start; cell < start + this.weekCount; cell++) {
-        const nano = this.cells.get(cell);
-        if (nano === null) continue;
-        sumNano += nano;
-        weeks++;
-      }
-      if (weeks > 0) metrics[metricId] = { sumNano, weeks };
-    });
-    return metrics;
+    return first === undefined ? {} : this.aggregateAt(first);
   }
 
   /** Every employee with their sums, in key order. */
   *employees(): IterableIterator<[string, Record<string, Aggregate>]> {
     for (const employeeKey of this.keys()) yield [employeeKey, this.aggregateOf(employeeKey)];
+  }
+
+  private aggregateAt(first: number): Record<string, Aggregate> {
+    const metrics: Record<string, Aggregate> = {};
+    for (let metric = 0; metric < this.metricIds.length; metric++) {
+      const aggregate = this.cells.sum(first + metric * this.weekCount, this.weekCount);
+      if (aggregate.weeks > 0) metrics[this.metricIds[metric]!] = aggregate;
+    }
+    return metrics;
   }
 }

@@ -1,6 +1,6 @@
 import { maxMetricValue } from './aggregation';
 import { findMetric } from './metrics';
-import { isCalendarDate, isSunday } from './weeks';
+import { isCalendarDate, isSunday, toDayNumber } from './weeks';
 
 // Rows of a Viva Insights person query (SPEC sections 9 and 10): which headers carry the employee key,
 // the week and the requested metrics, and what one record means. CSV fields arrive as strings,
@@ -18,10 +18,7 @@ export interface ColumnMap {
   missingMetrics: string[];
 }
 
-export type ParsedRow =
-  | { kind: 'row'; employeeKey: string; metricDate: string; values: Record<string, number> }
-  | { kind: 'inactive' }
-  | { kind: 'invalid'; reason: string };
+export type ParsedRow = { kind: 'row'; employeeKey: string; metricDate: string; values: Record<string, number> } | { kind: 'inactive' } | Invalid;
 
 /** A person query the import cannot use at all (as opposed to an invalid row, which is skipped). */
 export class ColumnError extends Error {
@@ -72,65 +69,106 @@ export function resolveColumns(headers: readonly string[], options: { employeeKe
 
 type Field = RawRecord[string];
 
+/** Why a row is skipped as invalid, in words an administrator can act on. */
+export interface Invalid {
+  kind: 'invalid';
+  reason: string;
+}
+
+const invalid = (reason: string): Invalid => ({ kind: 'invalid', reason });
 const isBlank = (field: Field): field is null | undefined | '' => field === null || field === undefined || (typeof field === 'string' && field.trim() === '');
 const show = (field: Field) => (typeof field === 'string' ? JSON.stringify(field) : String(field));
 
-function parseActive(field: Field): boolean | 'unknown' {
+// Each part of a row is read by one function below, whichever reader (a record here, a CSV text row in
+// text-rows.ts) holds the field, so both give the same rows and the same reasons.
+
+/** Blank means active: exports without activity flags leave the column empty. */
+export function readActive(header: string, field: Field): boolean | Invalid {
   if (isBlank(field)) return true;
   const text = String(field).trim().toLowerCase();
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
-  return 'unknown';
+  return invalid(`${header} ${show(field)} is neither true nor false`);
+}
+
+export function readEmployeeKey(header: string, field: Field): string | Invalid {
+  const employeeKey = isBlank(field) ? '' : String(field).trim().toLowerCase();
+  return employeeKey === '' ? invalid(`${header} is empty`) : employeeKey;
 }
 
 // The time part some exports append (OData DateTimeOffset, spreadsheet round trips) names no other day.
 const isoDate = /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const usDate = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 
-function parseMetricDate(field: Field): { date: string } | { reason: string } {
+export interface MetricDate {
+  /** The week's Sunday, YYYY-MM-DD. */
+  date: string;
+  /** The same Sunday as a day number (days since 1970-01-01). */
+  day: number;
+}
+
+// Millions of rows spell a few dozen weeks: each spelling's verdict is remembered (results are
+// immutable, so sharing them is safe). Bounded, so a stream of distinct spellings cannot grow it.
+const metricDates = new Map<string, MetricDate | Invalid>();
+const maxRememberedSpellings = 4096;
+
+export function readMetricDate(field: Field): MetricDate | Invalid {
+  if (typeof field !== 'string') return metricDateOf(field);
+  const remembered = metricDates.get(field);
+  if (remembered !== undefined) return remembered;
+  const read = metricDateOf(field);
+  if (metricDates.size >= maxRememberedSpellings) metricDates.clear();
+  metricDates.set(field, read);
+  return read;
+}
+
+function metricDateOf(field: Field): MetricDate | Invalid {
   const text = typeof field === 'string' ? field.trim() : '';
   const us = usDate.exec(text);
   const date = isoDate.exec(text)?.[1] ?? (us ? `${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}` : undefined);
-  if (date === undefined) return { reason: `MetricDate ${show(field)} is not a date (YYYY-MM-DD or M/D/YYYY)` };
-  if (!isCalendarDate(date)) return { reason: `MetricDate ${show(field)} is not a calendar date` };
-  if (!isSunday(date)) return { reason: `MetricDate ${show(field)} is not a Sunday (Insights weeks are named by their Sunday)` };
-  return { date };
+  if (date === undefined) return invalid(`MetricDate ${show(field)} is not a date (YYYY-MM-DD or M/D/YYYY)`);
+  if (!isCalendarDate(date)) return invalid(`MetricDate ${show(field)} is not a calendar date`);
+  if (!isSunday(date)) return invalid(`MetricDate ${show(field)} is not a Sunday (Insights weeks are named by their Sunday)`);
+  return { date, day: toDayNumber(date) };
 }
 
 // Plain decimals only: Number() alone would also take "0x1A", "Infinity" and "".
 const decimalNumber = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function parseValue(field: Exclude<Field, null | undefined>): number | string {
+/** A metric's weekly value; undefined when blank (no value that week, which is not an error). */
+export function readValue(header: string, field: Field): number | undefined | Invalid {
+  if (isBlank(field)) return undefined;
   const value = typeof field === 'number' ? field : typeof field === 'string' && decimalNumber.test(field.trim()) ? Number(field.trim()) : NaN;
-  if (Number.isNaN(value)) return 'is not a number';
-  if (!Number.isFinite(value)) return 'is not finite';
-  if (value < 0) return 'is negative';
-  if (value > maxMetricValue) return `exceeds the largest accepted value ${maxMetricValue}`;
-  return value;
+  const fault = Number.isNaN(value)
+    ? 'is not a number'
+    : !Number.isFinite(value)
+      ? 'is not finite'
+      : value < 0
+        ? 'is negative'
+        : value > maxMetricValue
+          ? `exceeds the largest accepted value ${maxMetricValue}`
+          : undefined;
+  return fault === undefined ? value : invalid(`${header} ${show(field)} ${fault}`);
 }
 
 export function parseRecord(record: RawRecord, columns: ColumnMap): ParsedRow {
   // Inactive rows are skipped whatever else they hold: SPEC 9 leaves them out of every mean.
   if (columns.isActive !== null) {
-    const active = parseActive(record[columns.isActive]);
-    if (active === 'unknown') return { kind: 'invalid', reason: `${columns.isActive} ${show(record[columns.isActive])} is neither true nor false` };
-    if (!active) return { kind: 'inactive' };
+    const active = readActive(columns.isActive, record[columns.isActive]);
+    if (active !== true) return active === false ? { kind: 'inactive' } : active;
   }
 
-  const keyField = record[columns.employeeKey];
-  const employeeKey = isBlank(keyField) ? '' : String(keyField).trim().toLowerCase();
-  if (employeeKey === '') return { kind: 'invalid', reason: `${columns.employeeKey} is empty` };
+  const employeeKey = readEmployeeKey(columns.employeeKey, record[columns.employeeKey]);
+  if (typeof employeeKey !== 'string') return employeeKey;
 
-  const metricDate = parseMetricDate(record[columns.metricDate]);
-  if ('reason' in metricDate) return { kind: 'invalid', reason: metricDate.reason };
+  const metricDate = readMetricDate(record[columns.metricDate]);
+  if ('reason' in metricDate) return metricDate;
 
   const values: Record<string, number> = {};
   for (const [metricId, header] of Object.entries(columns.metrics)) {
-    const field = record[header];
-    if (isBlank(field)) continue;
-    const value = parseValue(field);
-    if (typeof value === 'string') return { kind: 'invalid', reason: `${header} ${show(field)} ${value}` };
-    values[metricId] = value;
+    const value = readValue(header, record[header]);
+    if (typeof value === 'object') return value;
+    if (value !== undefined) values[metricId] = value;
   }
   return { kind: 'row', employeeKey, metricDate: metricDate.date, values };
 }

@@ -3,12 +3,22 @@
 
 const dayMs = 86_400_000;
 
+// A person query names a few dozen weeks in millions of rows, and the regex, Date and ISO round trip
+// behind a day number cost about a microsecond: each valid date's number is remembered. Bounded, so
+// a stream of distinct dates cannot grow it; clearing only costs recomputation.
+const dayNumbers = new Map<string, number>();
+const maxRememberedDates = 4096;
+
 export function toDayNumber(date: string): number {
+  const remembered = dayNumbers.get(date);
+  if (remembered !== undefined) return remembered;
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!match) throw new Error(`not a YYYY-MM-DD date: ${date}`);
   const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   const roundTrip = new Date(ms).toISOString().slice(0, 10);
   if (roundTrip !== date) throw new Error(`not a calendar date: ${date}`);
+  if (dayNumbers.size >= maxRememberedDates) dayNumbers.clear();
+  dayNumbers.set(date, ms / dayMs);
   return ms / dayMs;
 }
 

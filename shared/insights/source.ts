@@ -1,8 +1,20 @@
+import type { TextRows } from '../domain/text-rows';
+
 export type RawRecord = Record<string, string | number | boolean | null | undefined>;
+
+/**
+ * Records as objects (JSON, OData), or as text rows (CSV): a CSV export's millions of rows are read
+ * from their bytes, without an object or a string per row.
+ */
+export type PersonQueryPage = RawRecord[] | TextRows;
+
+export function isTextRows(page: PersonQueryPage): page is TextRows {
+  return !Array.isArray(page);
+}
 
 export interface PersonQuerySource {
   /** Records a page (OData) or a chunk (file) at a time; never the whole export in memory. Header/column names are kept exactly as the source spells them. */
-  pages(signal?: AbortSignal): AsyncIterable<RawRecord[]>;
+  pages(signal?: AbortSignal): AsyncIterable<PersonQueryPage>;
 }
 
 /** A source failure; `retryable` says whether trying the whole pull again later may help. Messages never contain tokens or secrets. */

@@ -1,12 +1,12 @@
 import { storedAttribute, storedProgram, storedSource, type StoredRun } from '../admin/schemas';
 import { WindowAggregator, type Aggregate } from '../domain/aggregation';
-import { parseRecord, resolveColumns, type ColumnMap } from '../domain/person-rows';
 import { PermanentRunError, type PipelineDeps } from './deps';
 import { cancelRun, changeRun, consentGranted, isFinished } from './runs';
 import { maxBatch } from '../storage/table-support';
 import { shardCount, shardOf } from '../storage/values-store';
 import { maxEncodedBytes, queueNames, type BucketMessage, type PullMessage, type QueuedMessage } from './work-queue';
 import { completeRun } from './bucket';
+import { readWindow } from './read-window';
 
 // insights-pull: stream the tenant's person query page by page, keep the rows of the run's 12-week
 // window, aggregate per employee, and hand the employees on to insights-bucket in chunks that fit a
@@ -43,20 +43,7 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   const metricIds = attributes.map((a) => a.value.metricId);
 
   const aggregator = new WindowAggregator({ window: started.window, metricIds });
-  let columns: ColumnMap | undefined;
-  let invalidRows = 0;
-  const persons = new Set<string>();
-  for await (const page of deps.openSource(tenantId, source.value).pages()) {
-    for (const record of page) {
-      columns ??= resolveColumns(Object.keys(record), { employeeKeyColumn: source.value.employeeKeyColumn, metricIds });
-      const row = parseRecord(record, columns);
-      if (row.kind === 'invalid') invalidRows++;
-      else if (row.kind === 'row') {
-        persons.add(row.employeeKey);
-        aggregator.add(row);
-      }
-    }
-  }
+  const { invalidRows, persons } = await readWindow(deps.openSource(tenantId, source.value), aggregator, { employeeKeyColumn: source.value.employeeKeyColumn, metricIds });
 
   const plan = planChunks(aggregator);
   const employees = plan.employees;
@@ -65,7 +52,7 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
     progress: { ...run.progress, employees, chunksTotal: plan.chunks.length },
     invalidRows,
     matchedEmployees: employees,
-    unmatchedInsightsPersons: persons.size - employees,
+    unmatchedInsightsPersons: persons - employees,
   });
   if (plan.chunks.length === 0) {
     await changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : completeRun(deps, tenantId, totals(run), attributes)));

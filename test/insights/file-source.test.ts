@@ -7,6 +7,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { openFileSource } from '../../shared/insights/file-source';
 import { SourceError, type PersonQuerySource, type RawRecord } from '../../shared/insights/source';
+import { recordsOf } from '../support/pages';
 import { readSampleRows, sampleAvailable, sampleCsvPath } from '../support/sample-data';
 
 let folder: string;
@@ -21,7 +22,7 @@ afterAll(async () => {
 
 async function readPages(source: PersonQuerySource, signal?: AbortSignal): Promise<RawRecord[][]> {
   const pages: RawRecord[][] = [];
-  for await (const page of source.pages(signal)) pages.push(page);
+  for await (const page of source.pages(signal)) pages.push(recordsOf(page));
   return pages;
 }
 
@@ -165,7 +166,7 @@ describe('streaming', () => {
     await expect(
       (async () => {
         for await (const page of openFileSource({ name: 'abortable.csv', folder, chunkRows: 10 }).pages(controller.signal)) {
-          pages.push(page);
+          pages.push(recordsOf(page));
           controller.abort();
         }
       })(),
@@ -196,7 +197,7 @@ describe('streaming', () => {
         await handle.close();
       }
       pageSizes.push(page.length);
-      last = page.at(-1);
+      last = recordsOf(page).at(-1);
     }
 
     expect(pageSizes).toHaveLength(40);

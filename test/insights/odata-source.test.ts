@@ -1,6 +1,7 @@
 import { startInsightsSimulator, simulatorEntityPath, type InsightsSimulator } from '../../local/insights-simulator';
 import { createODataSource, type ODataSourceOptions } from '../../shared/insights/odata-source';
 import { SourceError, type PersonQuerySource, type RawRecord } from '../../shared/insights/source';
+import { recordsOf } from '../support/pages';
 
 // The OData source against the local simulator over real HTTP; only the page-shape checks replace
 // fetch, because the simulator never sends a malformed page.
@@ -43,7 +44,7 @@ function source(overrides: Partial<ODataSourceOptions> = {}): PersonQuerySource 
 
 async function readPages(from: PersonQuerySource, signal?: AbortSignal): Promise<RawRecord[][]> {
   const pages: RawRecord[][] = [];
-  for await (const page of from.pages(signal)) pages.push(page);
+  for await (const page of from.pages(signal)) pages.push(recordsOf(page));
   return pages;
 }
 
@@ -233,7 +234,7 @@ describe('cancellation', () => {
     await expect(
       (async () => {
         for await (const page of source().pages(controller.signal)) {
-          pages.push(page);
+          pages.push(recordsOf(page));
           controller.abort();
         }
       })(),

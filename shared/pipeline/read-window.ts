@@ -1,0 +1,55 @@
+import type { WindowAggregator } from '../domain/aggregation';
+import { parseRecord, resolveColumns, type ColumnMap } from '../domain/person-rows';
+import { TextRowReader } from '../domain/text-rows';
+import { isTextRows, type PersonQuerySource } from '../insights/source';
+
+// The pull's reading loop, also what the transform benchmark runs: every row of the person query
+// into the aggregator. The columns are resolved once, from the first record or header.
+
+export interface WindowRead {
+  /** Every record the source held, used or not. */
+  rows: number;
+  invalidRows: number;
+  /** Distinct employee keys of the rows read, active ones in the window or not. */
+  persons: number;
+}
+
+export async function readWindow(
+  source: PersonQuerySource,
+  aggregator: WindowAggregator,
+  options: { employeeKeyColumn: string; metricIds: readonly string[]; signal?: AbortSignal },
+): Promise<WindowRead> {
+  let columns: ColumnMap | undefined;
+  let textReader: TextRowReader | undefined;
+  let rows = 0;
+  let invalidRows = 0;
+  const persons = new Set<string>();
+  let lastKey: string | undefined;
+  for await (const page of source.pages(options.signal)) {
+    rows += page.length;
+    if (isTextRows(page)) {
+      columns ??= resolveColumns(page.headers, options);
+      textReader ??= new TextRowReader(page.headers, columns, aggregator.metricIds);
+      for (let row = 0; row < page.length; row++) {
+        const kind = textReader.read(page, row);
+        if (kind === 'invalid') invalidRows++;
+        else if (kind === 'row') {
+          // The reader hands out the same string while the key repeats: one Set look-up per employee.
+          if (textReader.employeeKey !== lastKey) persons.add((lastKey = textReader.employeeKey));
+          aggregator.addWeek(textReader.employeeKey, textReader.day, textReader.nanos);
+        }
+      }
+    } else {
+      for (const record of page) {
+        columns ??= resolveColumns(Object.keys(record), options);
+        const row = parseRecord(record, columns);
+        if (row.kind === 'invalid') invalidRows++;
+        else if (row.kind === 'row') {
+          persons.add(row.employeeKey);
+          aggregator.add(row);
+        }
+      }
+    }
+  }
+  return { rows, invalidRows, persons: persons.size };
+}
