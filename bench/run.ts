@@ -30,7 +30,7 @@ const itemCount = 10;
 const pipelineWriteConcurrency = 16 * 8;
 
 interface Options {
-  /** The pull worker's V8 old-space limit, as `languageWorkers__node__arguments` sets it in Azure. */
+  /** The pull worker's V8 old-space limit (in Azure, Node worker arguments can set the same: `languageWorkers__node__arguments`). */
   pullHeapMb: number | undefined;
   employees: number;
   runs: number;
@@ -222,7 +222,7 @@ async function importOnce(options: Options, keysDir: string, keep: boolean): Pro
     ...settings,
     ...disabled('weeklyImport', 'insightsBucket', 'insightsReprocess', 'reportRefresh'),
     // Node sizes its heap from the machine (24 GiB here) and collects lazily; an Azure instance has
-    // 512 MB to 4 GB, and the worker gets the same limit from `languageWorkers__node__arguments`.
+    // 512 MB to 4 GB, and the same limit can be passed to its Node worker (`languageWorkers__node__arguments`).
     ...(options.pullHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${options.pullHeapMb}` } : {}),
   });
   const workHost = await startChild('host', { ...settings, ...disabled('weeklyImport', 'insightsPull') });
