@@ -121,8 +121,9 @@ export class TextRowReader {
     }
 
     // Slots of metrics without a column stay NaN from the start; every other slot is written here.
-    for (let i = 0; i < this.valueColumns.length; i++) {
-      const column = this.valueColumns[i]!;
+    const { valueColumns, valueSlots, nanos } = this;
+    for (let i = 0; i < valueColumns.length; i++) {
+      const column = valueColumns[i]!;
       const at = first + 2 * column;
       const start = bounds[at]!;
       const end = bounds[at + 1]!;
@@ -132,8 +133,8 @@ export class TextRowReader {
         if (typeof value === 'object') return this.invalid(value);
         nano = value === undefined ? NaN : toNano(value);
       }
-      const slot = this.valueSlots[i]!;
-      if (slot >= 0) this.nanos[slot] = nano;
+      const slot = valueSlots[i]!;
+      if (slot >= 0) nanos[slot] = nano;
     }
     return 'row';
   }
@@ -145,8 +146,9 @@ export class TextRowReader {
 
   /** Rows of one employee usually follow each other: the same bytes give the same key. */
   private isPreviousKey(bytes: Uint8Array, start: number, end: number): boolean {
-    if (end - start !== this.previousKeyLength) return false;
-    for (let i = 0; i < this.previousKeyLength; i++) if (bytes[start + i] !== this.previousKey[i]) return false;
+    const { previousKey, previousKeyLength } = this;
+    if (end - start !== previousKeyLength) return false;
+    for (let i = 0; i < previousKeyLength; i++) if (bytes[start + i] !== previousKey[i]) return false;
     return true;
   }
 
@@ -197,15 +199,20 @@ function plainDateNumber(bytes: Uint8Array, start: number, end: number): number 
 function plainDecimalNano(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   let whole = 0;
-  while (i < end && bytes[i]! >= zero && bytes[i]! <= nine) whole = whole * 10 + (bytes[i++]! - zero);
+  for (; i < end; i++) {
+    const digit = bytes[i]! - zero;
+    if (digit < 0 || digit > 9) break;
+    whole = whole * 10 + digit;
+  }
   const wholeDigits = i - start;
   if (wholeDigits > 6) return NaN;
   let fraction = 0;
   let decimals = 0;
   if (i < end && bytes[i] === dot) {
-    i++;
-    while (i < end && bytes[i]! >= zero && bytes[i]! <= nine) {
-      fraction = fraction * 10 + (bytes[i++]! - zero);
+    for (i++; i < end; i++) {
+      const digit = bytes[i]! - zero;
+      if (digit < 0 || digit > 9) break;
+      fraction = fraction * 10 + digit;
       decimals++;
     }
   }
