@@ -11,7 +11,7 @@ import { addDays, sundayOnOrBefore } from '../shared/domain/weeks';
 import { reportStateKey, storedReportState } from '../shared/reports/schemas';
 import { chunk, maxBatch, runLimited } from '../shared/storage/table-support';
 import { TenantStore } from '../shared/storage/tenant-store';
-import { shardCount, shardOf } from '../shared/storage/values-store';
+import { shardCount, shardOf, toEntity, type MetricValue } from '../shared/storage/values-store';
 import { startInsightsSimulator } from '../local/insights-simulator';
 import { syntheticColumns, syntheticRows, writeSyntheticCsv } from '../local/synthetic-person-query';
 
@@ -271,17 +271,9 @@ async function storageLimit(connectionString: string, employees: number): Promis
   for (let e = 0; e < employees; e++) {
     const employeeKey = `person${String(e).padStart(6, '0')}@contoso.com`;
     const shard = shardOf(employeeKey);
-    const entity: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
-      partitionKey: `tenant|p1|c1|run|${shard.toString(16).padStart(2, '0')}`,
-      rowKey: encodeURIComponent(employeeKey),
-      employeeKey,
-    };
-    for (const metric of metricCatalog) {
-      entity[`s_${metric.id}`] = 1_234_567_890_123 + e;
-      entity[`w_${metric.id}`] = 12;
-      entity[`b_${metric.id}`] = 1 + (e % 4);
-    }
-    byShard[shard]!.push(['upsert', entity, 'Replace']);
+    const metrics = Object.fromEntries(metricCatalog.map((m): [string, MetricValue] => [m.id, { sumNano: 1_234_567_890_123 + e, weeks: 12, bucket: (1 + (e % 4)) as MetricValue['bucket'] }]));
+    // The app's own entity shape, so the limit is measured on exactly what the import writes.
+    byShard[shard]!.push(['upsert', toEntity({ tenantId: 'tenant', programId: 'p1', cycleId: 'c1', runId: 'run' }, { employeeKey, metrics }), 'Replace']);
   }
   const batches = byShard.flatMap((actions) => chunk(actions, maxBatch));
   const started = performance.now();

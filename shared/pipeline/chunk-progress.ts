@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { AdminDeps } from '../admin/tenant-config';
-import { ConcurrencyError } from '../storage/tenant-store';
 
 // Which bucket chunks of an import run are done. A 100,000-employee run has hundreds of chunks and
 // 16 handlers finish them at once; counting them in the run's own row made every handler fight over
@@ -17,7 +16,6 @@ type ChunkProgress = z.infer<typeof storedChunkProgress>;
 const prefixOf = (runId: string) => `chunks:${runId}:`;
 const rowKeyOf = (runId: string, index: number) => `${prefixOf(runId)}${(index % progressRows).toString(16).padStart(2, '0')}`;
 const bitOf = (index: number) => Math.floor(index / progressRows);
-const maxAttempts = 20;
 
 function hasBit(bits: string, bit: number): boolean {
   const bytes = Buffer.from(bits, 'base64');
@@ -43,19 +41,10 @@ const rowShare = (total: number, index: number) => {
  * only then can the run be complete, so only then is it worth counting every row.
  */
 export async function markChunkDone(deps: AdminDeps, tenantId: string, runId: string, index: number, total: number): Promise<boolean> {
-  const rowKey = rowKeyOf(runId, index);
-  for (let attempt = 1; ; attempt++) {
-    const row = await deps.store.get(tenantId, rowKey, storedChunkProgress);
-    if (row && hasBit(row.value.done, bitOf(index))) return row.value.count >= rowShare(total, index);
-    const next: ChunkProgress = { done: withBit(row?.value.done ?? '', bitOf(index)), count: (row?.value.count ?? 0) + 1 };
-    try {
-      await deps.store.commit(tenantId, [row ? { op: 'replace', rowKey, etag: row.etag, value: next } : { op: 'create', rowKey, value: next }]);
-      return next.count >= rowShare(total, index);
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
-    }
-  }
+  const row = await deps.store.update(tenantId, rowKeyOf(runId, index), storedChunkProgress, (current): ChunkProgress | undefined =>
+    current && hasBit(current.value.done, bitOf(index)) ? undefined : { done: withBit(current?.value.done ?? '', bitOf(index)), count: (current?.value.count ?? 0) + 1 },
+  );
+  return (row?.value.count ?? 0) >= rowShare(total, index);
 }
 
 /** How many chunks are done, and the rows that say so (to delete with the run's completion). */

@@ -1,6 +1,6 @@
 import type { AdminDeps } from '../admin/tenant-config';
 import { queueNames, type QueuedMessage } from '../pipeline/work-queue';
-import { ConcurrencyError, type Stored, type Write } from '../storage/tenant-store';
+import type { Stored, Write } from '../storage/tenant-store';
 import { reportStateKey, storedReportState, type StoredReportState } from './schemas';
 
 // Asking for a cycle's reports to be recomputed. Every change that moves a report's numbers
@@ -13,8 +13,6 @@ export interface CycleRef {
   programId: string;
   cycleId: string;
 }
-
-const maxAttempts = 10;
 
 function requestedState(current: Stored<StoredReportState> | undefined, cycle: CycleRef): StoredReportState {
   const base: StoredReportState = current?.value ?? {
@@ -43,24 +41,20 @@ export async function reportRefreshWrite(deps: AdminDeps, tenantId: string, cycl
   const value = requestedState(current, cycle);
   return {
     write: current ? { op: 'replace', rowKey: key, etag: current.etag, value } : { op: 'create', rowKey: key, value },
-    message: { queue: queueNames.reports, body: { kind: 'report', tenantId, programId: cycle.programId, cycleId: cycle.cycleId } },
+    message: reportMessageOf(tenantId, cycle),
   };
 }
+
+const reportMessageOf = (tenantId: string, cycle: CycleRef): QueuedMessage => ({
+  queue: queueNames.reports,
+  body: { kind: 'report', tenantId, programId: cycle.programId, cycleId: cycle.cycleId },
+});
 
 /** Asks for the reports of these cycles to be recomputed (after the change that moves them is durable). */
 export async function requestReportRefresh(deps: AdminDeps, tenantId: string, cycles: readonly CycleRef[]): Promise<void> {
   for (const cycle of cycles) {
-    for (let attempt = 1; ; attempt++) {
-      const { write, message } = await reportRefreshWrite(deps, tenantId, cycle);
-      try {
-        await deps.store.commit(tenantId, [write]);
-      } catch (error) {
-        if (error instanceof ConcurrencyError && attempt < maxAttempts) continue;
-        throw error;
-      }
-      await deps.queues.send(message);
-      break;
-    }
+    await deps.store.update(tenantId, reportStateKey(cycle.programId, cycle.cycleId), storedReportState, (current) => requestedState(current, cycle));
+    await deps.queues.send(reportMessageOf(tenantId, cycle));
   }
 }
 

@@ -37,21 +37,15 @@ const leaseMs = 15 * 60 * 1000;
  * whose holder died lapses after `leaseMs`.
  */
 async function takeLease(deps: ReportDeps, tenantId: string, stateKey: string, messageId: string): Promise<Stored<StoredReportState> | undefined> {
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const state = await deps.store.get(tenantId, stateKey, storedReportState);
-    if (!state || state.value.computedSeq >= state.value.requestedSeq) return undefined;
-    const now = deps.now();
-    const lease = state.value.lease;
+  const now = deps.now();
+  const pending = (state: StoredReportState) => state.computedSeq < state.requestedSeq;
+  const state = await deps.store.update(tenantId, stateKey, storedReportState, (current) => {
+    if (!current || !pending(current.value)) return undefined;
+    const lease = current.value.lease;
     if (lease && lease.owner !== messageId && lease.until > now.toISOString()) return undefined;
-    const value: StoredReportState = { ...state.value, lease: { owner: messageId, until: new Date(now.getTime() + leaseMs).toISOString() } };
-    try {
-      await deps.store.commit(tenantId, [{ op: 'replace', rowKey: stateKey, etag: state.etag, value }]);
-      return { ...state, value };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-    }
-  }
-  throw new Error(`could not take the report lease of ${stateKey}`);
+    return { ...current.value, lease: { owner: messageId, until: new Date(now.getTime() + leaseMs).toISOString() } };
+  });
+  return state && pending(state.value) && state.value.lease?.owner === messageId ? state : undefined;
 }
 
 export async function refreshCycleReport(deps: ReportDeps, message: ReportMessage, messageId: string): Promise<void> {

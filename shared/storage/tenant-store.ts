@@ -71,9 +71,9 @@ export class TenantStore {
     return result;
   }
 
-  /** Applies every write in one entity group transaction. */
-  async commit(tenantId: string, writes: readonly Write[]): Promise<void> {
-    if (writes.length === 0) return;
+  /** Applies every write in one entity group transaction; resolves with the new ETags the service reported, by row key. */
+  async commit(tenantId: string, writes: readonly Write[]): Promise<Map<string, string>> {
+    if (writes.length === 0) return new Map();
     if (writes.length > maxBatch) throw new Error(`A transaction holds at most ${maxBatch} writes, got ${writes.length}`);
     await this.#ensureTable();
     const tx = new TableTransaction();
@@ -90,11 +90,32 @@ export class TenantStore {
       else tx.upsertEntity(entity, 'Replace');
     }
     try {
-      await this.#table.submitTransaction(tx.actions);
+      const response = await this.#table.submitTransaction(tx.actions);
+      return new Map(response.subResponses.flatMap((r) => (r.rowKey && r.etag ? [[r.rowKey, r.etag] as const] : [])));
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 412 || status === 409 || status === 404) throw new ConcurrencyError(`transaction rejected (${status})`);
       throw error;
+    }
+  }
+
+  /**
+   * One row's read-decide-write under its ETag, decided again on fresh state after a concurrent
+   * change (with a jittered back-off). `decide` returns the row's next value, or undefined to leave
+   * it as it is. Resolves with the row as stored afterwards, with its current ETag.
+   */
+  async update<T>(tenantId: string, rowKey: string, schema: z.ZodType<T>, decide: (current: Stored<T> | undefined) => T | undefined, attempts = 20): Promise<Stored<T> | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(tenantId, rowKey, schema);
+      const value = decide(current);
+      if (value === undefined) return current;
+      try {
+        const etag = (await this.commit(tenantId, [current ? { op: 'replace', rowKey, etag: current.etag, value } : { op: 'create', rowKey, value }])).get(rowKey);
+        return etag ? { rowKey, value, etag } : this.get(tenantId, rowKey, schema);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+      }
     }
   }
 

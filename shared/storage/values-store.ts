@@ -55,7 +55,8 @@ const metricValue = z.object({ sumNano: z.number(), weeks: z.number().int().min(
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
-function toEntity(scope: RunScope, employee: EmployeeValues): Entity {
+/** The entity of one employee of a run, exactly as the import writes it. */
+export function toEntity(scope: RunScope, employee: EmployeeValues): Entity {
   const entity: Entity = { partitionKey: partitionKey(scope, shardOf(employee.employeeKey)), rowKey: rowKeyOf(employee.employeeKey), employeeKey: employee.employeeKey };
   for (const [metricId, value] of Object.entries(employee.metrics)) {
     entity[`s_${metricId}`] = value.sumNano;
