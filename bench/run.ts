@@ -24,7 +24,6 @@ import { syntheticColumns, syntheticRows, writeSyntheticCsv } from '../local/syn
 const appDir = path.resolve(__dirname, '..', '..');
 const outDir = path.join(appDir, '.bench');
 const audience = 'api://insights-to-glint-bench';
-const simulatorToken = 'bench-simulator-token';
 const itemCount = 10;
 // The pipeline's write concurrency: host.json batchSize (16 messages at once) × ValuesStore.write's 8 transactions each.
 const pipelineWriteConcurrency = 16 * 8;
@@ -147,8 +146,7 @@ function hostSettings(connectionString: string, keysDir: string): Record<string,
     AUTH_AUDIENCE: audience,
     AUTH_LOCAL_KEYS_DIR: keysDir,
     IMPORT_SCHEDULE: '0 0 6 * * 0',
-    INSIGHTS_AUTH: 'static',
-    INSIGHTS_STATIC_TOKEN: simulatorToken,
+    INSIGHTS_AUTH: 'local',
     FUNCTIONS_WORKER_RUNTIME: 'node',
   };
 }
@@ -207,7 +205,7 @@ async function importOnce(options: Options, keysDir: string, keep: boolean): Pro
   const azurite = await startChild('azurite', {});
   const connectionString = azurite.info.connectionString!;
   const simulator = await startInsightsSimulator({
-    token: simulatorToken,
+    keysDir,
     records: () => {
       const rows = syntheticRows({ people: options.employees, weeks: 12, lastSunday: lastDataSunday, seed: 42 });
       return (function* () {
@@ -229,7 +227,7 @@ async function importOnce(options: Options, keysDir: string, keep: boolean): Pro
   const app = api(workHost.info.url!);
   const tenantId = crypto.randomUUID();
   const tokens = await tokensFor(keysDir, tenantId);
-  await configureTenant(app, tokens, simulator.url);
+  await configureTenant(app, tokens, simulator.feedUrl(tenantId));
 
   const started = performance.now();
   const { runs } = await app.call('POST', '/api/programs/p1/enable', tokens.admin);

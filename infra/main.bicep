@@ -1,4 +1,4 @@
-// The whole deployment: a resource group holding the Function App (Flex Consumption, Node 20), its
+// The whole deployment: a resource group holding the Function App (Flex Consumption, Node 22), its
 // storage, monitoring and managed identity. `azd up` deploys it with the values of main.parameters.json;
 // `az deployment sub create -f infra/main.bicep` works too. Every parameter below that is not azd's own
 // is documented in infra/README.md and becomes an app setting of the Function App.
@@ -21,12 +21,21 @@ param authAudience string
 @description('IMPORT_SCHEDULE: NCRONTAB (6 fields, seconds first, UTC) of the weekly import timer.')
 param importSchedule string = '0 0 6 * * 0'
 
-@allowed(['managed-identity', 'client-secret'])
-@description('INSIGHTS_AUTH: how the app gets Viva Insights tokens. managed-identity: the app\'s identity (its own tenant only); client-secret: a multi-tenant app registration whose secret lives in the Key Vault this template then creates.')
-param insightsAuth string = 'managed-identity'
+@allowed(['federated', 'client-secret', 'managed-identity'])
+@description('INSIGHTS_AUTH: how the app gets each organization\'s Viva Insights token, in that organization\'s tenant. federated: a multi-tenant app registration (created here) whose only credential trusts the app\'s managed identity, no secret; client-secret: a multi-tenant app registration whose secret lives in the Key Vault this template then creates; managed-identity: the app\'s identity, for a deployment serving its own tenant only.')
+param insightsAuth string = 'federated'
 
-@description('INSIGHTS_CLIENT_ID: with client-secret, the client id of the app registration holding the Viva Insights Analyst permission (required). With managed-identity, leave empty to use the app\'s own identity.')
+@description('INSIGHTS_CLIENT_ID: with client-secret, the client id of the app registration holding the Viva Insights Analyst permission (required). With federated, empty: the template registers the app (or give your own registration, with a federated credential trusting APP_IDENTITY_PRINCIPAL_ID). With managed-identity, leave empty to use the app\'s own identity.')
 param insightsClientId string = ''
+
+@description('With federated and no INSIGHTS_CLIENT_ID: the application (client) id of the Workplace Analytics API in your tenant, whose Analyst permission the registered app requests.')
+param insightsApiAppId string = ''
+
+@description('With federated and no INSIGHTS_CLIENT_ID: the id of the Workplace Analytics API\'s Analyst application role.')
+param insightsAnalystRoleId string = ''
+
+@description('AUTH_ALLOWED_TENANTS: comma-separated tenant ids the API serves; empty: every tenant (with managed-identity: the deployment\'s own tenant).')
+param allowedTenants string = ''
 
 @description('Object id of the person or pipeline running the deployment (azd sets it): with client-secret, it may then write the secret into the Key Vault. Empty: no such access.')
 param principalId string = ''
@@ -59,6 +68,9 @@ module resources 'resources.bicep' = {
     importSchedule: importSchedule
     insightsAuth: insightsAuth
     insightsClientId: insightsClientId
+    insightsApiAppId: insightsApiAppId
+    insightsAnalystRoleId: insightsAnalystRoleId
+    allowedTenants: allowedTenants
     principalId: principalId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -76,3 +88,4 @@ output INSIGHTS_IMPORT_CONTAINER string = resources.outputs.importContainerName
 output APP_IDENTITY_PRINCIPAL_ID string = resources.outputs.identityPrincipalId
 output APP_IDENTITY_CLIENT_ID string = resources.outputs.identityClientId
 output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
+output INSIGHTS_APP_CLIENT_ID string = resources.outputs.insightsAppClientId

@@ -13,6 +13,9 @@ param authAudience string
 param importSchedule string
 param insightsAuth string
 param insightsClientId string
+param insightsApiAppId string
+param insightsAnalystRoleId string
+param allowedTenants string
 param principalId string
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -32,6 +35,11 @@ var deploymentContainerName = 'deployment-package'
 // Person-query exports for the file source (INSIGHTS_FILE_CONTAINER).
 var importContainerName = 'insights-import'
 var useClientSecret = insightsAuth == 'client-secret'
+var useFederated = insightsAuth == 'federated'
+// federated without a given client id: the template registers the multi-tenant app itself.
+var createAppRegistration = useFederated && empty(insightsClientId)
+// A single managed identity reads Viva Insights in its own tenant only, so the API serves that tenant only.
+var allowedTenantIds = insightsAuth == 'managed-identity' && empty(allowedTenants) ? tenant().tenantId : allowedTenants
 var keyVaultName = 'kv-${resourceToken}'
 var insightsSecretName = 'insights-client-secret'
 
@@ -142,6 +150,17 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+module appRegistration 'app-registration.bicep' = if (createAppRegistration) {
+  name: 'app-registration'
+  params: {
+    uniqueName: 'insights-to-glint-${resourceToken}'
+    displayName: 'Viva Insights to Viva Glint (${resourceToken})'
+    identityPrincipalId: identity.properties.principalId
+    insightsApiAppId: insightsApiAppId
+    insightsAnalystRoleId: insightsAnalystRoleId
+  }
+}
+
 // Only for INSIGHTS_AUTH=client-secret: the app registration's secret, read by the app setting's Key
 // Vault reference. The template never sees the secret; an operator puts it in after deployment.
 resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = if (useClientSecret) {
@@ -220,7 +239,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       }
       // Flex Consumption takes the runtime from here: FUNCTIONS_WORKER_RUNTIME and
       // WEBSITE_NODE_DEFAULT_VERSION are not app settings on this plan.
-      runtime: { name: 'node', version: '20' }
+      // Node 22: Node 20 reached its end of life on 2026-04-30, and Azure Functions follows Node's lifecycle.
+      runtime: { name: 'node', version: '22' }
     }
   }
 }
@@ -244,10 +264,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       AUTH_JWKS_URI: 'https://login.microsoftonline.com/common/discovery/v2.0/keys'
       IMPORT_SCHEDULE: importSchedule
       INSIGHTS_AUTH: insightsAuth
-      // With managed-identity and no other client id, the app's own identity asks for Insights tokens.
-      INSIGHTS_CLIENT_ID: !useClientSecret && empty(insightsClientId) ? identity.properties.clientId : insightsClientId
+      // federated: the app registration (the template's own unless one was given); managed-identity
+      // without another client id: the app's own identity asks for Viva Insights tokens.
+      INSIGHTS_CLIENT_ID: createAppRegistration ? appRegistration!.outputs.appId : (!useClientSecret && empty(insightsClientId) ? identity.properties.clientId : insightsClientId)
       INSIGHTS_FILE_CONTAINER: importContainerName
     },
+    useFederated
+      ? { INSIGHTS_IDENTITY_CLIENT_ID: identity.properties.clientId }
+      : {},
+    empty(allowedTenantIds)
+      ? {}
+      : { AUTH_ALLOWED_TENANTS: allowedTenantIds },
     useClientSecret
       ? { INSIGHTS_CLIENT_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${insightsSecretName})' }
       : {}
@@ -263,3 +290,4 @@ output importContainerName string = importContainerName
 output identityPrincipalId string = identity.properties.principalId
 output identityClientId string = identity.properties.clientId
 output keyVaultName string = useClientSecret ? keyVaultName : ''
+output insightsAppClientId string = createAppRegistration ? appRegistration!.outputs.appId : insightsClientId

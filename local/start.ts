@@ -6,6 +6,7 @@ import { consoleLogger } from './host/logger';
 import { startInsightsSimulator, type InsightsSimulator } from './insights-simulator';
 import { syntheticRecords, writeSyntheticCsv } from './synthetic-person-query';
 import { sundayOnOrBefore, addDays } from '../shared/domain/weeks';
+import { resolveKeysDir } from '../shared/auth/local-keys';
 
 // `npm start`: Azurite (unless AzureWebJobsStorage names other storage) and the local Functions host
 // serving the compiled app, like `func start`. Settings come from local.settings.json (created from
@@ -56,11 +57,12 @@ async function main(): Promise<void> {
     }
   }
   if (process.env.AUTH_MODE === 'local') {
-    console.log('\nLocal tokens (AUTH_MODE=local): npm run --silent token -- --tenant 7d3e1a52-0f6b-4c1e-9a38-2b5c6d7e8f90 --roles Glint.Admin --global-admin');
+    console.log(`\nLocal tokens (AUTH_MODE=local): npm run --silent token -- --tenant ${demoTenant} --roles Glint.Admin --global-admin`);
   }
   if (simulator) {
-    console.log(`\nViva Insights simulator (OData person query of 500 generated people): ${simulator.url}`);
-    console.log(`  use it: PUT /api/insights-source {"type":"odata","url":"${simulator.url}"}; or {"type":"file","name":"sample-export.csv"}`);
+    console.log(`\nViva Insights simulator (an OData person query of 500 generated people for every tenant): ${simulator.origin}`);
+    console.log(`  use it: PUT /api/insights-source {"type":"odata","url":"${simulator.feedUrl(demoTenant)}"} (your tenant id in the path)`);
+    console.log(`  or upload ${path.relative(appDir, sampleExportFile)} (PUT /api/insights-files/sample-export.csv) and use {"type":"file","name":"sample-export.csv"}`);
   }
   console.log(`\nFunctions host listening on ${host.url}`);
 
@@ -81,36 +83,48 @@ async function main(): Promise<void> {
 }
 
 /**
- * With INSIGHTS_AUTH=static (the local default) the app's OData source can be pointed at a local
- * Viva Insights simulator; it serves the same generated people as the sample export.
+ * With INSIGHTS_AUTH=local (the local default) the app's OData source can be pointed at a local
+ * Viva Insights simulator; it serves the same generated people as the sample export, to every tenant
+ * at its own path, and accepts the app's local tokens of that tenant only.
  */
 async function startSimulator(): Promise<InsightsSimulator | undefined> {
-  if (process.env.INSIGHTS_AUTH !== 'static' || process.env.INSIGHTS_SIMULATOR_PORT === 'off') return undefined;
+  if (process.env.INSIGHTS_AUTH !== 'local' || process.env.INSIGHTS_SIMULATOR_PORT === 'off') return undefined;
   const port = Number(process.env.INSIGHTS_SIMULATOR_PORT ?? 7072);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`INSIGHTS_SIMULATOR_PORT must be a port number or "off", got "${process.env.INSIGHTS_SIMULATOR_PORT}"`);
   return startInsightsSimulator({
     records: () => syntheticRecords(sampleExportShape()),
     pageSize: 1_000,
     port,
-    ...(process.env.INSIGHTS_STATIC_TOKEN ? { token: process.env.INSIGHTS_STATIC_TOKEN } : {}),
+    keysDir: resolveKeysDir(process.env.AUTH_LOCAL_KEYS_DIR ?? '.local/keys'),
   });
 }
 
 // Two years of weeks, so any cycle the 24-month backfill picks has data.
 const sampleExportShape = () => ({ people: 500, weeks: 104, lastSunday: addDays(sundayOnOrBefore(new Date().toISOString().slice(0, 10)), -7) });
 
-/** Fills the local import folder with a generated person-query export, so the file source works at once. */
+/** The tenant of the README's walkthrough. */
+const demoTenant = '7d3e1a52-0f6b-4c1e-9a38-2b5c6d7e8f90';
+const sampleExportFile = path.join(appDir, '.local', 'sample-export.csv');
+
+/**
+ * Writes a generated person-query export to upload, and puts a copy among the walkthrough tenant's
+ * files (INSIGHTS_FILE_ROOT/<tenant>/), so the file source works at once for that tenant.
+ */
 async function ensureSampleExport(): Promise<void> {
+  if (!existsSync(sampleExportFile)) {
+    mkdirSync(path.dirname(sampleExportFile), { recursive: true });
+    const shape = sampleExportShape();
+    const rows = await writeSyntheticCsv(sampleExportFile, shape);
+    console.log(`Wrote a generated person-query export (${rows} rows, weeks up to ${shape.lastSunday}) to ${path.relative(appDir, sampleExportFile)}`);
+  }
   const root = process.env.INSIGHTS_FILE_ROOT;
   if (!root) return;
   const folder = path.resolve(appDir, root);
   process.env.INSIGHTS_FILE_ROOT = folder;
-  const file = path.join(folder, 'sample-export.csv');
-  if (existsSync(file)) return;
-  mkdirSync(folder, { recursive: true });
-  const shape = sampleExportShape();
-  const rows = await writeSyntheticCsv(file, shape);
-  console.log(`Wrote a generated person-query export (${rows} rows, weeks up to ${shape.lastSunday}) to ${path.relative(appDir, file)}`);
+  const demoCopy = path.join(folder, demoTenant, 'sample-export.csv');
+  if (existsSync(demoCopy)) return;
+  mkdirSync(path.dirname(demoCopy), { recursive: true });
+  copyFileSync(sampleExportFile, demoCopy);
 }
 
 main().catch((error: Error) => {

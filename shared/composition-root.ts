@@ -10,12 +10,16 @@ import { parseSettings, type Settings } from './config/settings';
 import { metricCatalog, validateCatalog } from './domain/metrics';
 import type { HealthDependencies } from './health/health';
 import { createODataSource } from './insights/odata-source';
-import { insightsTokenProvider } from './insights/insights-credential';
+import { insightsTokenProvider, type InsightsAuth } from './insights/insights-credential';
+import { containerExportFiles, folderExportFiles, type ExportFileStore } from './insights/export-files';
+import { feedUrlProblems, type FeedUrlPolicy } from './insights/feed-url';
 import { openFileSource } from './insights/file-source';
-import type { PersonQuerySource } from './insights/source';
+import { SourceError, type PersonQuerySource } from './insights/source';
+import type { InsightsFilesDeps } from './admin/insights-files';
+import type { SourceDeps } from './admin/settings';
+import type { ConsentDeps } from './admin/consent';
 import type { PipelineDeps } from './pipeline/deps';
 import { WorkQueues } from './pipeline/work-queue';
-import type { BlobServiceClient } from '@azure/storage-blob';
 import { ValuesStore } from './storage/values-store';
 import { storageClients } from './storage/storage-account';
 import { TenantStore } from './storage/tenant-store';
@@ -24,7 +28,7 @@ import { appVersion } from './version';
 // Built once per process: settings parsed, catalog checked, clients created. Functions receive what
 // they need from here and never read process.env or construct SDK clients themselves.
 
-export interface Services extends HealthDependencies, PipelineDeps, SurveyDeps, ReportDeps {
+export interface Services extends HealthDependencies, PipelineDeps, SurveyDeps, ReportDeps, InsightsFilesDeps, SourceDeps, ConsentDeps {
   settings: Settings;
   tokenVerifier: TokenVerifier;
 }
@@ -43,6 +47,19 @@ export function getServices(): Services {
   const storage = storageClients(settings);
   // The probe must fail fast: no SDK retries, a short deadline.
   const probeClient = storage.tableService({ retryOptions: { maxRetries: 0 } });
+  const files = settings.INSIGHTS_FILE_ROOT
+    ? folderExportFiles(settings.INSIGHTS_FILE_ROOT)
+    : containerExportFiles(storage.blobService.getContainerClient(settings.INSIGHTS_FILE_CONTAINER));
+  const feedUrlPolicy: FeedUrlPolicy = { hosts: settings.INSIGHTS_HOSTS, allowLoopbackHttp: settings.INSIGHTS_AUTH === 'local' };
+  const insightsAuth: InsightsAuth = {
+    kind: settings.INSIGHTS_AUTH,
+    clientId: settings.INSIGHTS_CLIENT_ID,
+    clientSecret: settings.INSIGHTS_CLIENT_SECRET,
+    certificatePath: settings.INSIGHTS_CLIENT_CERTIFICATE_PATH,
+    identityClientId: settings.INSIGHTS_IDENTITY_CLIENT_ID,
+    allowedTenants: settings.AUTH_ALLOWED_TENANTS,
+    localKeysDir: resolveKeysDir(settings.AUTH_LOCAL_KEYS_DIR),
+  };
   services = {
     settings,
     version: appVersion(),
@@ -51,12 +68,17 @@ export function getServices(): Services {
       audience: settings.AUTH_AUDIENCE,
       jwksUri: settings.AUTH_JWKS_URI,
       localKeysDir: resolveKeysDir(settings.AUTH_LOCAL_KEYS_DIR),
+      allowedTenants: settings.AUTH_ALLOWED_TENANTS,
     }),
     store: new TenantStore(storage.table(configTable)),
     values: new ValuesStore(storage.table(valuesTable)),
     responses: new ResponseStore(storage.table(responsesTable)),
     reportComments: new ReportCommentStore(storage.table(reportCommentsTable)),
-    openSource: (tenantId, source) => openSource(settings, storage.blobService, tenantId, source),
+    files,
+    feedUrlPolicy,
+    insightsAppClientId: ['federated', 'client-secret', 'client-certificate'].includes(settings.INSIGHTS_AUTH) ? settings.INSIGHTS_CLIENT_ID : undefined,
+    pullLimits: { maxRows: settings.INSIGHTS_MAX_ROWS, maxSeconds: settings.INSIGHTS_MAX_PULL_SECONDS },
+    openSource: (tenantId, source) => openSource(settings, { files, feedUrlPolicy, insightsAuth }, tenantId, source),
     queues: new WorkQueues(storage.queueService),
     now: () => new Date(),
     async probeTableStorage() {
@@ -66,21 +88,21 @@ export function getServices(): Services {
   return services;
 }
 
-function openSource(settings: Settings, blobService: BlobServiceClient, tenantId: string, source: StoredSource): PersonQuerySource {
-  if (source.type === 'file') {
-    return settings.INSIGHTS_FILE_ROOT
-      ? openFileSource({ name: source.name, folder: settings.INSIGHTS_FILE_ROOT })
-      : openFileSource({ name: source.name, container: blobService.getContainerClient(settings.INSIGHTS_FILE_CONTAINER) });
-  }
+function openSource(
+  settings: Settings,
+  { files, feedUrlPolicy, insightsAuth }: { files: ExportFileStore; feedUrlPolicy: FeedUrlPolicy; insightsAuth: InsightsAuth },
+  tenantId: string,
+  source: StoredSource,
+): PersonQuerySource {
+  if (source.type === 'file') return openFileSource({ name: source.name, open: (signal) => files.open(tenantId, source.name, signal) });
+  // Checked again at each pull: a URL stored before a rule or the allowed hosts changed gets no token.
+  const problems = feedUrlProblems(source.url, tenantId, feedUrlPolicy);
+  if (problems.length > 0) throw new SourceError(`the Insights source's feed URL is no longer accepted: it ${problems.join('; ')} (PUT /api/insights-source)`, false);
   return createODataSource({
     url: source.url,
-    getToken: insightsTokenProvider({
-      kind: settings.INSIGHTS_AUTH,
-      tenantId,
-      clientId: settings.INSIGHTS_CLIENT_ID,
-      clientSecret: settings.INSIGHTS_CLIENT_SECRET,
-      staticToken: settings.INSIGHTS_STATIC_TOKEN,
-    }),
+    getToken: insightsTokenProvider(insightsAuth, tenantId),
+    maxPages: settings.INSIGHTS_MAX_PAGES,
+    maxPageBytes: settings.INSIGHTS_MAX_PAGE_BYTES,
   });
 }
 

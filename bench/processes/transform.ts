@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { bucketOf, WindowAggregator } from '../../shared/domain/aggregation';
 import { metricCatalog } from '../../shared/domain/metrics';
+import { openLocalFile } from '../../shared/insights/export-files';
 import { openFileSource } from '../../shared/insights/file-source';
 import { readWindow } from '../../shared/pipeline/read-window';
 
@@ -12,7 +13,7 @@ void (async () => {
   const started = performance.now();
   const metricIds = metricCatalog.map((m) => m.id);
   const aggregator = new WindowAggregator({ window: { from, to }, metricIds });
-  const source = openFileSource({ name: path.basename(file), folder: path.dirname(file) });
+  const source = openFileSource({ name: path.basename(file), open: () => openLocalFile(file) });
   const { rows } = await readWindow(source, aggregator, { employeeKeyColumn: 'PersonId', metricIds });
   const ranges = new Map(metricCatalog.map((m) => [m.id, m.defaultMax]));
   const counts = new Array<number>(4).fill(0);

@@ -24,8 +24,20 @@ function view(consent: StoredConsent | undefined): ConsentView {
   };
 }
 
-export async function getConsent(deps: AdminDeps, principal: Principal): Promise<ConsentView> {
-  return view((await deps.store.get(principal.tenantId, 'consent', storedConsent))?.value);
+export interface ConsentDeps extends AdminDeps {
+  /** The multi-tenant app registration that reads Viva Insights, when the deployment has one. */
+  insightsAppClientId: string | undefined;
+}
+
+/**
+ * The consent, and where the Global Administrator grants the app its Viva Insights permission in their
+ * own tenant (Entra ID's admin consent), which consenting to share data also needs.
+ */
+export async function getConsent(deps: ConsentDeps, principal: Principal): Promise<ConsentView & { adminConsentUrl: string | null }> {
+  const consent = view((await deps.store.get(principal.tenantId, 'consent', storedConsent))?.value);
+  const appId = deps.insightsAppClientId;
+  const adminConsentUrl = appId ? `https://login.microsoftonline.com/${principal.tenantId}/adminconsent?client_id=${encodeURIComponent(appId)}` : null;
+  return { ...consent, adminConsentUrl };
 }
 
 export async function grantConsent(deps: AdminDeps, principal: Principal, agreementVersion: string): Promise<ConsentView> {

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
 import { backfillCycles, cycleSundays, importWindow } from '../domain/weeks';
 import { queueNames, type QueuedMessage } from '../pipeline/work-queue';
+import { importsInFlight } from '../pipeline/runs';
 import type { Stored, Write } from '../storage/tenant-store';
 import { storedAttribute, storedProgram, storedRun, type StoredProgram, type StoredRun } from './schemas';
 import { applyChange, importRunId, newRun, newRunId, requireConsent, runRowKey, type AdminDeps } from './tenant-config';
@@ -205,6 +206,8 @@ const maxResyncRuns = 99;
 /** Re-imports every cycle that has imported data, in every enabled program, keeping the configuration. */
 export async function resync(deps: AdminDeps, principal: Principal): Promise<{ runs: AcceptedRun[] }> {
   await requireConsent(deps, principal.tenantId);
+  const inFlight = await importsInFlight(deps, principal.tenantId);
+  if (inFlight.length > 0) return { runs: inFlight.map(accepted) };
   return applyChange(deps, principal, async () => {
     const now = deps.now();
     const [programs, runs] = await Promise.all([

@@ -144,13 +144,14 @@ export const runsAccepted = z.object({ runs: z.array(z.object({ runId: z.string(
 // ---- insights source ----
 export const sourceBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('odata'), url: z.url(), employeeKeyColumn: z.string().trim().min(1).max(128).optional() }),
-  z.strictObject({ type: z.literal('file'), name: z.string().min(1).max(255), employeeKeyColumn: z.string().trim().min(1).max(128).optional() }),
+  z.strictObject({ type: z.literal('file'), name: z.string().min(1).max(300), employeeKeyColumn: z.string().trim().min(1).max(128).optional() }),
 ]);
 export const storedSource = z.discriminatedUnion('type', [
   z.object({ type: z.literal('odata'), url: z.string(), employeeKeyColumn: z.string(), updatedAt: timestampSchema }),
   z.object({ type: z.literal('file'), name: z.string(), employeeKeyColumn: z.string(), updatedAt: timestampSchema }),
 ]);
 export type StoredSource = z.infer<typeof storedSource>;
+export const exportFileView = z.object({ name: z.string(), bytes: z.number().int(), uploadedAt: timestampSchema });
 
 // ---- confidentiality ----
 export const confidentialitySchema = z.strictObject({

@@ -3,6 +3,8 @@ import { notFound, ruleViolation, type FieldError } from '../domain/errors';
 import { queueNames } from '../pipeline/work-queue';
 import { cyclesWithReports, requestReportRefresh } from '../reports/refresh-request';
 import type { Write } from '../storage/tenant-store';
+import { feedUrlProblems, type FeedUrlPolicy } from '../insights/feed-url';
+import { exportFileNameProblem } from '../insights/export-files';
 import { defaultConfidentiality, storedSource, storedConfidentiality, type Confidentiality, type StoredSource } from './schemas';
 import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tenant-config';
 
@@ -11,24 +13,14 @@ import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tena
 
 export type SourceInput = { type: 'odata'; url: string; employeeKeyColumn?: string | undefined } | { type: 'file'; name: string; employeeKeyColumn?: string | undefined };
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+export interface SourceDeps extends AdminDeps {
+  feedUrlPolicy: FeedUrlPolicy;
+}
 
-function sourceProblems(input: SourceInput): FieldError[] {
-  if (input.type === 'odata') {
-    const url = new URL(input.url);
-    // Plain http only to a local simulator: a token for Viva Insights must never travel unencrypted.
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
-      return [{ path: 'body.url', message: 'must be an https URL (http only on localhost)' }];
-    }
-    if (url.username || url.password) return [{ path: 'body.url', message: 'must not carry credentials' }];
-    return [];
-  }
-  const name = input.name;
-  // eslint-disable-next-line no-control-regex
-  if (/[/\\]/.test(name) || name.includes('..') || /[\u0000-\u001f\u007f]/.test(name) || name.startsWith('.') || name.trim() !== name) {
-    return [{ path: 'body.name', message: 'must be a plain file name: no path separators, no "..", no leading dot, no control characters' }];
-  }
-  return [];
+function sourceProblems(input: SourceInput, tenantId: string, policy: FeedUrlPolicy): FieldError[] {
+  if (input.type === 'odata') return feedUrlProblems(input.url, tenantId, policy).map((message) => ({ path: 'body.url', message }));
+  const problem = exportFileNameProblem(input.name);
+  return problem ? [{ path: 'body.name', message: problem }] : [];
 }
 
 export async function getSource(deps: AdminDeps, principal: Principal): Promise<StoredSource> {
@@ -37,8 +29,8 @@ export async function getSource(deps: AdminDeps, principal: Principal): Promise<
   return stored.value;
 }
 
-export async function putSource(deps: AdminDeps, principal: Principal, input: SourceInput): Promise<StoredSource> {
-  const problems = sourceProblems(input);
+export async function putSource(deps: SourceDeps, principal: Principal, input: SourceInput): Promise<StoredSource> {
+  const problems = sourceProblems(input, principal.tenantId, deps.feedUrlPolicy);
   if (problems.length > 0) throw ruleViolation(problems);
   return applyChange(deps, principal, async () => {
     const current = await deps.store.get(principal.tenantId, 'source', storedSource);

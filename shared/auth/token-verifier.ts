@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ensureLocalKeys, localIssuer } from './local-keys';
 import { principalFromClaims, type Principal } from './principal';
+import { DomainError } from '../domain/errors';
 
 export { localIssuer } from './local-keys';
 
@@ -19,6 +20,8 @@ export interface TokenVerifierOptions {
   jwksUri: string;
   /** Absolute (see resolveKeysDir). */
   localKeysDir: string;
+  /** Lower-case tenant ids whose tokens are accepted; undefined: every tenant. */
+  allowedTenants?: readonly string[] | undefined;
 }
 
 const clockToleranceSeconds = 60;
@@ -42,6 +45,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       // One key set signs the tokens of every tenant, so the signature alone does not vouch for `tid`;
       // the issuer, which names the tenant that issued the token, must be that of `tid`.
       if (payload.iss !== issuerOf(payload.tid)) throw new AuthenticationError('wrong issuer');
+      if (options.allowedTenants && !options.allowedTenants.includes(payload.tid.toLowerCase())) {
+        throw new DomainError('forbidden', 'This deployment does not serve your organization (its tenant is not among AUTH_ALLOWED_TENANTS).');
+      }
       return principalFromClaims({
         tid: payload.tid,
         oid: typeof payload.oid === 'string' ? payload.oid : undefined,

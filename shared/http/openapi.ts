@@ -87,6 +87,15 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], version: s
             },
           }
         : {}),
+      ...(route.streamBody
+        ? {
+            requestBody: {
+              required: true,
+              description: route.streamBody.description,
+              content: Object.fromEntries(route.streamBody.mediaTypes.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }])),
+            },
+          }
+        : {}),
       responses,
     };
   }

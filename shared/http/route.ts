@@ -25,6 +25,8 @@ export interface RouteInput<P, Q, B> {
   body: B;
   /** The body as text, for routes declared with `textBody` (parsed by the handler). */
   text: string;
+  /** The body as it arrives, for routes declared with `streamBody`; reading past `maxBodyBytes` throws (413). */
+  bodyStream: AsyncIterable<Buffer>;
   services: Services;
   context: InvocationContext;
 }
@@ -47,8 +49,10 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
    * documents one record and the media types list what is accepted.
    */
   textBody?: { schema: z.ZodType; mediaTypes: readonly string[]; description: string };
+  /** A body the handler consumes as a stream of bytes (a file upload, say). */
+  streamBody?: { mediaTypes: readonly string[]; description: string };
   /** Largest accepted body (413 above). Default 64 KiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | ((services: Services) => number);
   /** Documented responses; 200/201/202 bodies are described by their schema. */
   responses: Partial<Record<200 | 201 | 202 | 204, { description: string; schema?: z.ZodType }>>;
   /** Error statuses this route may answer besides the common 400/401/403. */
@@ -90,9 +94,11 @@ async function execute(spec: AnyRouteSpec, request: HttpRequest, context: Invoca
     }
     const params = parsePart(spec.params ?? z.object({}), request.params, 'params', spec.method);
     const query = parseQuery(spec.query ?? noQuery, request.query);
-    const body = spec.body ? parsePart(spec.body, parseJson(await readBody(request, spec.maxBodyBytes ?? defaultMaxBody)), 'body', spec.method) : undefined;
-    const text = spec.textBody ? (await readBody(request, spec.maxBodyBytes ?? defaultMaxBody)).toString('utf8') : '';
-    const result = await spec.handler({ principal, params, query, body, text, services, context });
+    const maxBytes = typeof spec.maxBodyBytes === 'function' ? spec.maxBodyBytes(services) : (spec.maxBodyBytes ?? defaultMaxBody);
+    const body = spec.body ? parsePart(spec.body, parseJson(await readBody(request, maxBytes)), 'body', spec.method) : undefined;
+    const text = spec.textBody ? (await readBody(request, maxBytes)).toString('utf8') : '';
+    const bodyStream = limitedBody(request, spec.streamBody ? maxBytes : 0);
+    const result = await spec.handler({ principal, params, query, body, text, bodyStream, services, context });
     return {
       status: result.status,
       headers: { 'Cache-Control': 'no-store', ...(result.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...result.headers },
@@ -166,12 +172,24 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.i
   );
 }
 
-async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
+/** The body's bytes as they arrive, counted while read: a body sent without a length is refused as soon as it is too large. */
+async function* limitedBody(request: HttpRequest, maxBytes: number): AsyncGenerator<Buffer> {
   const tooLarge = () =>
     new HttpProblem(problem(413, 'payload-too-large', 'Payload too large', `The request body exceeds this route's limit of ${maxBytes} bytes.`));
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes) throw tooLarge();
+  if (!request.body) return;
+  let bytes = 0;
+  for await (const chunk of request.body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.byteLength;
+    if (bytes > maxBytes) throw tooLarge();
+    yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+}
+
+async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of limitedBody(request, maxBytes)) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
   if (bytes.length === 0) {
     throw new HttpProblem(problem(400, 'invalid-request', 'Invalid request', 'This route needs a body.', [{ path: 'body', message: 'required' }]));
   }

@@ -1,21 +1,20 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { addAbortSignal, pipeline, Transform, type Readable } from 'node:stream';
-import type { ContainerClient } from '@azure/storage-blob';
+import { addAbortSignal, pipeline, Readable, Transform } from 'node:stream';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import { CsvFormatError, CsvReader, type CsvPage } from './csv-reader';
-import { isRawRecord, rawRecordDescription, SourceError, type PersonQueryPage, type PersonQuerySource, type RawRecord } from './source';
+import { ExportFileNotFound } from './export-files';
+import { isRawRecord, isTextRows, rawRecordDescription, SourceError, type PersonQueryPage, type PersonQuerySource, type RawRecord } from './source';
 
-// A person-query export read from a local folder (INSIGHTS_FILE_ROOT) or from a blob container,
-// streamed and handed out chunkRows records at a time: exports run to millions of rows.
+// A person-query export of the tenant's own files (export-files.ts), streamed and handed out
+// chunkRows records at a time: exports run to millions of rows.
 
 export interface FileSourceOptions {
-  /** A plain file name (no folders), also the blob name. */
+  /** A plain file name (no folders); its extension says the format. */
   name: string;
-  folder?: string;
-  container?: ContainerClient;
+  /** The file's bytes, from the start (export-files.ts opens a tenant's file). */
+  open(signal?: AbortSignal): Promise<Readable>;
   chunkRows?: number;
 }
 
@@ -26,25 +25,35 @@ const defaultChunkRows = 5000;
 const permanentFileErrors = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM']);
 
 export function openFileSource(options: FileSourceOptions): PersonQuerySource {
-  const { name, chunkRows = defaultChunkRows } = options;
+  const { name, open, chunkRows = defaultChunkRows } = options;
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new SourceError(`chunkRows must be a positive integer, not ${chunkRows}`, false);
   checkPlainName(name);
   const format = formatOf(name);
-  const open = opener(options);
   return {
     pages: (signal) => readChunks({ name, format, chunkRows, open, signal }),
   };
 }
 
-function opener({ name, folder, container }: FileSourceOptions): ReadRequest['open'] {
-  if (folder !== undefined && container === undefined) return async () => openLocalFile(folder, name);
-  if (container !== undefined && folder === undefined) return (signal) => openBlob(container, name, signal);
-  throw new SourceError('a file source needs exactly one of a folder or a blob container', false);
+/**
+ * The column names of an export from its first bytes (`complete`: they are the whole file), read by
+ * the same readers as an import, so an upload is judged as its import will be.
+ */
+export async function exportHeaders(name: string, head: Buffer, complete: boolean): Promise<string[]> {
+  const format = formatOf(name);
+  const pages = readChunks({ name, format, chunkRows: 1, open: async () => Readable.from(complete ? [head] : [head, Buffer.from(format === 'csv' ? '\n' : '')]) });
+  try {
+    for await (const page of pages) return isTextRows(page) ? [...page.headers] : Object.keys(page[0] ?? {});
+  } catch (error) {
+    // A JSON head cut mid-record fails only after its first record was handed out; anything else is the file's fault.
+    if (!complete && format === 'json') throw new SourceError(`${name}: its first record could not be read within the first ${head.length} bytes`, false, { cause: error });
+    throw error;
+  }
+  throw new SourceError(`${name} holds no person-query rows`, false);
 }
 
 // The name comes from a tenant's configuration; the API already refuses paths, this is defence in depth.
 function checkPlainName(name: string): void {
-  // eslint-disable-next-line no-control-regex
+  // Control characters are what this looks for.
   if (name === '' || /[/\\]|\.\.|[\u0000-\u001f\u007f]/.test(name)) {
     throw new SourceError(`"${printable(name)}" is not a plain file name (no folders, "..", or control characters)`, false);
   }
@@ -55,22 +64,6 @@ function formatOf(name: string): Format {
   if (extension === '.csv') return 'csv';
   if (extension === '.json') return 'json';
   throw new SourceError(`${name}: only .csv and .json person-query exports can be read`, false);
-}
-
-function openLocalFile(folder: string, name: string): Readable {
-  const root = path.resolve(folder);
-  const file = path.resolve(root, name);
-  if (path.dirname(file) !== root) throw new SourceError(`${name} is outside the import folder`, false);
-  // 256 KiB reads rather than the default 64 KiB: the CSV reader outpaces a read's round trip through
-  // the thread pool, and fewer reads were ~10% faster on a 1.2M-row export for 6 MB more RSS.
-  return createReadStream(file, { highWaterMark: 256 * 1024 });
-}
-
-async function openBlob(container: ContainerClient, name: string, signal?: AbortSignal): Promise<Readable> {
-  // maxRetryRequests lets the SDK resume a download cut off mid-file instead of failing the pull.
-  const response = await container.getBlobClient(name).download(0, undefined, { abortSignal: signal, maxRetryRequests: 5 });
-  if (!response.readableStreamBody) throw new SourceError(`${name}: the blob download returned no body`, true);
-  return response.readableStreamBody as Readable;
 }
 
 interface ReadRequest {
@@ -169,8 +162,8 @@ function jsonStages(name: string): Transform[] {
 
 function asSourceError(error: unknown, name: string): unknown {
   if (error instanceof SourceError || isAbort(error)) return error;
-  const { code, statusCode: status } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
-  if (code === 'ENOENT' || status === 404) return new SourceError(`${name} was not found in the import ${status === 404 ? 'container' : 'folder'}`, false, { cause: error });
+  const { code } = (error ?? {}) as { code?: unknown };
+  if (error instanceof ExportFileNotFound) return new SourceError(error.message, false, { cause: error });
   if (typeof code === 'string' && permanentFileErrors.has(code)) return new SourceError(`${name} cannot be read (${code})`, false, { cause: error });
   return new SourceError(`${name} could not be read: ${(error as { message?: unknown } | null)?.message ?? String(error)}`, true, { cause: error });
 }
@@ -181,6 +174,5 @@ function isAbort(error: unknown): boolean {
 }
 
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f]/g, '?');
 }

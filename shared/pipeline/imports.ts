@@ -10,6 +10,7 @@ import { bucketOf } from '../domain/aggregation';
 import type { PipelineDeps } from './deps';
 import { chunksDone } from './chunk-progress';
 import { scheduleTenant } from './schedule';
+import { importsInFlight } from './runs';
 import { requireConsent } from '../admin/tenant-config';
 
 // The read side of imports for administrators: runs, the schedule run on demand, and how employees
@@ -41,6 +42,8 @@ export async function getRun(deps: PipelineDeps, principal: Principal, runId: st
 /** POST /api/imports/run: today's Sunday schedule for the caller's tenant, now. */
 export async function runScheduleNow(deps: PipelineDeps, principal: Principal): Promise<RunView[]> {
   await requireConsent(deps, principal.tenantId);
+  const inFlight = await importsInFlight(deps, principal.tenantId);
+  if (inFlight.length > 0) return inFlight;
   const runDate = sundayOnOrBefore(deps.now().toISOString().slice(0, 10));
   return scheduleTenant(deps, principal.tenantId, runDate);
 }

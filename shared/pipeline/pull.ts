@@ -1,4 +1,5 @@
-import { storedAttribute, storedProgram, storedSource, type StoredRun } from '../admin/schemas';
+import { storedAttribute, storedProgram, storedSource, type StoredRun, type StoredSource } from '../admin/schemas';
+import { SourceError } from '../insights/source';
 import { WindowAggregator, type Aggregate } from '../domain/aggregation';
 import { PermanentRunError, type PipelineDeps } from './deps';
 import { cancelRun, changeRun, consentGranted, isFinished } from './runs';
@@ -43,7 +44,7 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   const metricIds = attributes.map((a) => a.value.metricId);
 
   const aggregator = new WindowAggregator({ window: started.window, metricIds });
-  const { invalidRows, persons } = await readWindow(deps.openSource(tenantId, source.value), aggregator, { employeeKeyColumn: source.value.employeeKeyColumn, metricIds });
+  const { invalidRows, persons } = await readBounded(deps, source.value, aggregator, tenantId, metricIds);
 
   const plan = planChunks(aggregator);
   const employees = plan.employees;
@@ -61,6 +62,18 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   const recorded = await changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : { run: totals(run) }));
   if (!recorded || isFinished(recorded)) return;
   await sendAll(deps, plan.chunks.length, (index) => chunkMessage(message, aggregator, plan.chunks[index]!, index));
+}
+
+/** The person query read within the pull's limits: a feed without end fails the run instead of holding the instance. */
+async function readBounded(deps: PipelineDeps, source: StoredSource, aggregator: WindowAggregator, tenantId: string, metricIds: string[]) {
+  const { maxRows, maxSeconds } = deps.pullLimits;
+  const deadline = AbortSignal.timeout(maxSeconds * 1000);
+  try {
+    return await readWindow(deps.openSource(tenantId, source), aggregator, { employeeKeyColumn: source.employeeKeyColumn, metricIds, maxRows, signal: deadline });
+  } catch (error) {
+    if (deadline.aborted) throw new SourceError(`reading the person query took longer than ${maxSeconds} s, the most one import may take; the import stops`, false, { cause: error });
+    throw error;
+  }
 }
 
 // A chunk is at most 100 employees of one shard: one entity group transaction for insights-bucket,

@@ -18,6 +18,20 @@ function isPermanent(error: unknown): boolean {
   return error instanceof PermanentRunError || error instanceof ColumnError || error instanceof DomainError || (error instanceof SourceError && !error.retryable);
 }
 
+/**
+ * What the tenant reads of a failure (the run's `error`): the service's own reasons, with any address
+ * they may quote (a host, an IP, a port) taken out; anything else (an SDK's or the runtime's error)
+ * is not shown at all, as it may name internal hosts. The full error goes to the operator's log.
+ */
+export function publicReason(error: unknown): string {
+  if (!(isPermanent(error) || error instanceof SourceError)) return 'an internal error stopped this step; the service’s operator can find it in the logs';
+  return (error as Error).message
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, '<address>')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
+    .replace(/\blocalhost(?::\d+)?\b/gi, '<address>')
+    .slice(0, 600);
+}
+
 export async function handleRunMessage<S extends z.ZodType<{ tenantId: string; runId: string }>>(
   deps: PipelineDeps,
   schema: S,
@@ -33,10 +47,10 @@ export async function handleRunMessage<S extends z.ZodType<{ tenantId: string; r
   try {
     await work(message);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = publicReason(error);
     const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
     if (isPermanent(error)) {
-      context.warn(`Run ${message.runId} failed: ${reason}`);
+      context.warn(`Run ${message.runId} failed:`, error);
       await failRun(deps, message.tenantId, message.runId, reason);
       return;
     }

@@ -1,7 +1,7 @@
 import type { WindowAggregator } from '../domain/aggregation';
 import { parseRecord, resolveColumns, type ColumnMap } from '../domain/person-rows';
 import { TextRowReader } from '../domain/text-rows';
-import { isTextRows, type PersonQuerySource } from '../insights/source';
+import { isTextRows, SourceError, type PersonQuerySource } from '../insights/source';
 
 // The pull's reading loop, also what the transform benchmark runs: every row of the person query
 // into the aggregator. The columns are resolved once, from the first record or header.
@@ -17,8 +17,9 @@ export interface WindowRead {
 export async function readWindow(
   source: PersonQuerySource,
   aggregator: WindowAggregator,
-  options: { employeeKeyColumn: string; metricIds: readonly string[]; signal?: AbortSignal },
+  options: { employeeKeyColumn: string; metricIds: readonly string[]; signal?: AbortSignal; maxRows?: number },
 ): Promise<WindowRead> {
+  const maxRows = options.maxRows ?? Infinity;
   let columns: ColumnMap | undefined;
   let textReader: TextRowReader | undefined;
   let rows = 0;
@@ -27,6 +28,7 @@ export async function readWindow(
   let lastKey: string | undefined;
   for await (const page of source.pages(options.signal)) {
     rows += page.length;
+    if (rows > maxRows) throw new SourceError(`the person query has more than ${maxRows} rows, the most one import reads; the import stops`, false);
     if (isTextRows(page)) {
       columns ??= resolveColumns(page.headers, options);
       textReader ??= new TextRowReader(page.headers, columns, aggregator.metricIds);

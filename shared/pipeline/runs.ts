@@ -58,3 +58,12 @@ export function cancelRun(deps: AdminDeps, tenantId: string, runId: string, reas
 export async function consentGranted(deps: AdminDeps, tenantId: string): Promise<boolean> {
   return (await deps.store.get(tenantId, 'consent', storedConsent))?.value.status === 'granted';
 }
+
+/**
+ * The tenant's import runs still queued or running. Asking for imports again while these are in
+ * flight returns them rather than queueing more: repeated clicks cannot multiply a tenant's work.
+ */
+export async function importsInFlight(deps: AdminDeps, tenantId: string): Promise<StoredRun[]> {
+  const runs = await deps.store.list(tenantId, 'run:', storedRun);
+  return runs.map((r) => r.value).filter((r) => r.kind === 'import' && (r.status === 'queued' || r.status === 'running'));
+}

@@ -46,7 +46,7 @@ describe('consent', () => {
   it('is "none" at first, granted with the current agreement version, revoked by DELETE', async () => {
     const t = await tenant();
     const initial = (await t.call('GET', '/api/consent', t.global)).body;
-    expect(initial).toEqual({ status: 'none', agreementVersion: expect.stringContaining('Microsoft Viva Preview Agreement'), grantedBy: null, grantedAt: null, revokedAt: null });
+    expect(initial).toEqual({ status: 'none', agreementVersion: expect.stringContaining('Microsoft Viva Preview Agreement'), grantedBy: null, grantedAt: null, revokedAt: null, adminConsentUrl: null });
 
     const wrongVersion = await t.change(null, 'PUT', '/api/consent', t.global, { accept: true, agreementVersion: 'an old one' });
     expect(wrongVersion.status).toBe(422);
@@ -301,8 +301,9 @@ describe('insights source', () => {
   it('stores an OData feed or an export file name, validating them', async () => {
     const t = await tenant();
     expect((await t.call('GET', '/api/insights-source', t.admin)).status).toBe(404);
-    const odata = await t.change('source.put', 'PUT', '/api/insights-source', t.admin, { type: 'odata', url: 'https://workplaceanalytics.office.com/odata/query/abc/Persons' });
-    expect(odata.body).toMatchObject({ type: 'odata', url: 'https://workplaceanalytics.office.com/odata/query/abc/Persons', employeeKeyColumn: 'PersonId' });
+    const feed = `https://workplaceanalytics.office.com/${t.tenantId}/scopes/8d3c2b1a/jobsOData/5e4f3a2b/Persons`;
+    const odata = await t.change('source.put', 'PUT', '/api/insights-source', t.admin, { type: 'odata', url: feed });
+    expect(odata.body).toMatchObject({ type: 'odata', url: feed, employeeKeyColumn: 'PersonId' });
     const file = await t.change('source.put', 'PUT', '/api/insights-source', t.admin, { type: 'file', name: 'persons export.csv', employeeKeyColumn: 'Email' });
     expect(file.body).toMatchObject({ type: 'file', name: 'persons export.csv', employeeKeyColumn: 'Email' });
     expect((await t.call('GET', '/api/insights-source', t.admin)).body).toMatchObject({ type: 'file', name: 'persons export.csv' });
@@ -311,6 +312,7 @@ describe('insights source', () => {
       expect({ name, status: (await t.change(null, 'PUT', '/api/insights-source', t.admin, { type: 'file', name })).status }).toEqual({ name, status: 422 });
     }
     expect((await t.change(null, 'PUT', '/api/insights-source', t.admin, { type: 'odata', url: 'http://example.com/Persons' })).status).toBe(422);
+    expect((await t.change(null, 'PUT', '/api/insights-source', t.admin, { type: 'odata', url: 'https://workplaceanalytics.office.com/odata/query/abc/Persons' })).status).toBe(422);
     expect((await t.change(null, 'PUT', '/api/insights-source', t.admin, { type: 'odata', url: 'not a url' })).status).toBe(400);
     expect((await t.change(null, 'PUT', '/api/insights-source', t.admin, { type: 'ftp', url: 'x' })).status).toBe(400);
   });

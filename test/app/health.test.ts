@@ -21,7 +21,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const authSettings = { AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint-tests', AUTH_LOCAL_KEYS_DIR: '.local/test-keys', IMPORT_SCHEDULE: '0 0 6 * * 0' };
+const authSettings = { AUTH_MODE: 'local', INSIGHTS_AUTH: 'local', AUTH_AUDIENCE: 'api://insights-to-glint-tests', AUTH_LOCAL_KEYS_DIR: '.local/test-keys', IMPORT_SCHEDULE: '0 0 6 * * 0' };
 
 async function withEnv<T>(env: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
   const saved = { ...process.env };

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { mintLocalToken } from '../../shared/auth/local-keys';
+import { insightsResource } from '../../shared/insights/insights-credential';
 import { repoRoot, startAzurite, waitFor, type RunningAzurite } from '../support/local-stack';
 
 // The local run contract of `npm start`, on the compiled output (`npm test` builds before jest).
@@ -46,14 +49,17 @@ async function stopWithSigint(child: ChildProcessWithoutNullStreams): Promise<nu
 
 async function checkContract(env: Record<string, string | undefined>): Promise<void> {
   const port = await freePort();
-  const { child, output } = start({ AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint', INSIGHTS_AUTH: 'static', INSIGHTS_STATIC_TOKEN: 'simulator-token', INSIGHTS_SIMULATOR_PORT: '0', ...env, PORT: String(port) });
+  const keysDir = mkdtempSync(path.join(tmpdir(), 'itg-start-keys-'));
+  const { child, output } = start({ AUTH_MODE: 'local', AUTH_AUDIENCE: 'api://insights-to-glint', AUTH_LOCAL_KEYS_DIR: keysDir, INSIGHTS_AUTH: 'local', INSIGHTS_SIMULATOR_PORT: '0', ...env, PORT: String(port) });
   try {
     await waitFor(() => output().includes(`Functions host listening on http://localhost:${port}`) || (child.exitCode !== null && Promise.reject(new Error(output()))), 'the ready line', 60_000);
     expect(output()).toMatch(/health: \[GET\] http:\/\/localhost:\d+\/api\/health/);
-    // The local Viva Insights simulator serves the generated people with the app's static token.
-    const simulatorUrl = /Viva Insights simulator .*: (http:\/\/\S+)/.exec(output())?.[1];
-    expect(simulatorUrl).toBeDefined();
-    const page = await fetch(simulatorUrl!, { headers: { authorization: 'Bearer simulator-token' } });
+    // The local Viva Insights simulator serves the generated people to a token of the tenant in the URL.
+    const feedUrl = /insights-source \{"type":"odata","url":"(http:\/\/[^"]+)"\}/.exec(output())?.[1];
+    expect(feedUrl).toBeDefined();
+    const tenantId = new URL(feedUrl!).pathname.split('/')[1]!;
+    const token = await mintLocalToken({ keysDir, audience: insightsResource, tenantId });
+    const page = await fetch(feedUrl!, { headers: { authorization: `Bearer ${token}` } });
     expect(page.status).toBe(200);
     expect(((await page.json()) as { value: unknown[] }).value).toHaveLength(1000);
     const response = await fetch(`http://localhost:${port}/api/health`);

@@ -9,9 +9,10 @@ import { repoRoot } from '../support/local-stack';
 const read = (file: string) => readFileSync(path.join(repoRoot, file), 'utf8');
 const main = read('infra/main.bicep');
 const resources = read('infra/resources.bicep');
+const appRegistration = read('infra/app-registration.bicep');
 const parameters = JSON.parse(read('infra/main.parameters.json')) as { parameters: Record<string, { value: unknown }> };
 const azureYaml = read('azure.yaml');
-const templates = `${main}\n${resources}`;
+const templates = `${main}\n${resources}\n${appRegistration}`;
 
 /** The text of `resource <symbolicName> '<type>' = ... { ... }`, up to its matching closing brace. */
 function resourceBlock(bicep: string, symbolicName: string): string {
@@ -34,7 +35,7 @@ function appSettings(): Map<string, string> {
   const settings = new Map<string, string>();
   for (const [, name, value] of body.matchAll(/(?:^[ \t]*|\{\s*)([A-Za-z]\w*)\s*:\s*(.*)$/gm)) {
     // A one-line object (`? { NAME: value }`) ends with its closing brace, which is not part of the value.
-    if (name !== 'properties') settings.set(name!, value!.replace(/\s+\}$/, '').trim());
+    if (name !== 'properties') settings.set(name!, value!.replace(/\s+\},?$/, '').trim());
   }
   return settings;
 }
@@ -63,11 +64,13 @@ describe('Bicep: hosting', () => {
     expect(plan).toContain('reserved: true');
   });
 
-  it('runs Node 20 from the deployment container, reached with the user-assigned identity', () => {
+  it('runs Node 22 from the deployment container, reached with the user-assigned identity', () => {
     const site = squash(resourceBlock(resources, 'functionApp'));
     expect(site).toContain("kind: 'functionapp,linux'");
     expect(site).toContain('serverFarmId: plan.id');
-    expect(site).toContain("runtime: { name: 'node', version: '20' }");
+    expect(site).toContain("runtime: { name: 'node', version: '22' }");
+    // The code runs on what `engines` promises, Azure's version included.
+    expect(JSON.parse(read('package.json')).engines.node).toMatch(/\^22\b/);
     expect(site).toContain("type: 'UserAssigned' userAssignedIdentities: { '${identity.id}': {} }");
     expect(site).toContain(
       "storage: { type: 'blobContainer' value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}' " +
@@ -138,15 +141,23 @@ describe('Bicep: app settings', () => {
     AzureWebJobsStorage: 'a connection string would carry an account key; the identity-based settings replace it',
     AzureWebJobsStorage__accountName: 'the template sets the service URIs from the account itself, which also hold in other clouds',
     AUTH_LOCAL_KEYS_DIR: 'local tokens only (AUTH_MODE=local)',
-    INSIGHTS_FILE_ROOT: 'a local folder; in Azure export files come from the import container',
-    INSIGHTS_STATIC_TOKEN: 'the local Viva Insights simulator only',
-    WEBSITE_INSTANCE_ID: 'set by Azure itself on every instance',
+    INSIGHTS_FILE_ROOT: 'a local folder; in Azure export files live in the import container',
+    INSIGHTS_CLIENT_CERTIFICATE_PATH: 'client-certificate is an option for operators who bring their own certificate; the template offers federated, client-secret and managed-identity',
+    INSIGHTS_FILE_MAX_BYTES: 'the default is the Functions host\'s own request limit',
+    INSIGHTS_HOSTS: 'the default Viva Insights hosts; an operator adds one only when Microsoft adds one',
+    INSIGHTS_MAX_PAGES: 'the default limit fits the largest person queries; an operator may set it',
+    INSIGHTS_MAX_PAGE_BYTES: 'as INSIGHTS_MAX_PAGES',
+    INSIGHTS_MAX_ROWS: 'as INSIGHTS_MAX_PAGES',
+    INSIGHTS_MAX_PULL_SECONDS: 'as INSIGHTS_MAX_PAGES',
   };
+  // Settings the template sets only in some configurations.
+  const conditional = ['INSIGHTS_CLIENT_SECRET', 'INSIGHTS_IDENTITY_CLIENT_ID', 'AUTH_ALLOWED_TENANTS'];
 
   it('sets every app setting the code reads, except those that must not be set in Azure', () => {
     expect(Object.keys(notInAzure).filter((name) => !settingNames.includes(name))).toEqual([]);
     const needed = settingNames.filter((name) => !(name in notInAzure));
     expect(needed.filter((name) => !settings.has(name))).toEqual([]);
+    for (const name of conditional) expect(settings.has(name)).toBe(true);
     expect(Object.keys(notInAzure).filter((name) => settings.has(name))).toEqual([]);
   });
 
@@ -191,21 +202,49 @@ describe('Bicep: app settings', () => {
       'identity.properties.clientId': '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
       authAudience: 'api://insights-to-glint',
       importSchedule: /param importSchedule string = '([^']+)'/.exec(main)![1]!,
-      insightsAuth: 'managed-identity',
+      insightsAuth: 'federated',
       importContainerName: /var importContainerName = '([^']+)'/.exec(resources)![1]!,
+      allowedTenantIds: '7d3e1a52-0f6b-4c1e-9a38-2b5c6d7e8f90',
     };
     const env = Object.fromEntries(
       [...settings]
         .filter(([name]) => settingNames.includes(name) && name !== 'INSIGHTS_CLIENT_SECRET')
         .map(([name, expression]) => {
-          if (name === 'INSIGHTS_CLIENT_ID') return [name, resolved['identity.properties.clientId']];
+          // The app registration's id, whichever of its sources the template takes.
+          if (name === 'INSIGHTS_CLIENT_ID') return [name, '0d1e2f30-4152-4637-a8b9-cadbecfd0e1f'];
           const literal = /^'([^'$]*)'$/.exec(expression)?.[1];
           const value = literal ?? resolved[expression];
           if (value === undefined) throw new Error(`add what ${expression} (${name}) resolves to`);
           return [name, value];
         }),
     );
-    expect(() => parseSettings({ ...env, WEBSITE_INSTANCE_ID: 'azure-instance' })).not.toThrow();
+    expect(parseSettings({ ...env, WEBSITE_INSTANCE_ID: 'azure-instance' })).toMatchObject({ INSIGHTS_AUTH: 'federated', AUTH_MODE: 'entra' });
+  });
+});
+
+describe('Bicep: the multi-tenant app that reads Viva Insights', () => {
+  const app = squash(resourceBlock(appRegistration, 'app'));
+
+  it('registers a multi-tenant app through the Microsoft Graph Bicep extension, requesting the Analyst application permission', () => {
+    expect(appRegistration).toMatch(/^extension microsoftGraphV1$/m);
+    expect(JSON.parse(read('infra/bicepconfig.json')).extensions.microsoftGraphV1).toMatch(/^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:/);
+    expect(app).toContain("'Microsoft.Graph/applications@v1.0'");
+    expect(app).toContain("signInAudience: 'AzureADMultipleOrgs'");
+    expect(app).toContain("resourceAccess: [{ id: insightsAnalystRoleId, type: 'Role' }]");
+  });
+
+  it('gives it no secret: its one credential is federated, trusting the app\'s managed identity', () => {
+    const credential = squash(resourceBlock(appRegistration.replace(/^ {2}resource identityCredential/m, 'resource identityCredential'), 'identityCredential'));
+    expect(credential).toContain("audiences: ['api://AzureADTokenExchange']");
+    expect(credential).toContain("issuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'");
+    expect(credential).toContain('subject: identityPrincipalId');
+    expect(appRegistration).not.toMatch(/passwordCredentials|keyCredentials/);
+    expect(squash(resources)).toContain('identityPrincipalId: identity.properties.principalId');
+    expect(appSettings().get('INSIGHTS_IDENTITY_CLIENT_ID')).toBe('identity.properties.clientId');
+  });
+
+  it('serves one tenant only when it reads Viva Insights with its own identity', () => {
+    expect(squash(resources)).toContain("var allowedTenantIds = insightsAuth == 'managed-identity' && empty(allowedTenants) ? tenant().tenantId : allowedTenants");
   });
 });
 

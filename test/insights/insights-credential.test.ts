@@ -1,66 +1,138 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
-import { insightsScope, insightsTokenProvider } from '../../shared/insights/insights-credential';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { ensureLocalKeys, localIssuer } from '../../shared/auth/local-keys';
+import {
+  insightsResource,
+  insightsScope,
+  insightsTokenProvider,
+  tokenExchangeScope,
+  type CredentialFactory,
+  type InsightsAuth,
+} from '../../shared/insights/insights-credential';
+import { SourceError } from '../../shared/insights/source';
 
-/** A TokenCredential that issues numbered tokens living `lifetimeMs`, and records the scopes asked for. */
-class CountingCredential implements TokenCredential {
-  readonly scopes: (string | string[])[] = [];
-  constructor(private readonly lifetimeMs: number) {}
+// Each organization's token is asked for in its own tenant. A recording credential factory stands in
+// for @azure/identity: it records which credential was made, for which tenant and client, and which
+// scopes each credential was asked for, and hands out tokens naming the tenant they were issued in.
 
-  async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken | null> {
-    this.scopes.push(scopes);
-    return { token: `token-${this.scopes.length}`, expiresOnTimestamp: Date.now() + this.lifetimeMs };
+const tenantT = '7a1b2c3d-4e5f-4061-8293-a4b5c6d7e8f9';
+const tenantU = '8b2c3d4e-5f60-4172-93a4-b5c6d7e8f9a0';
+
+interface Made {
+  kind: string;
+  tenantId?: string;
+  clientId?: string;
+  scopes: (string | string[])[];
+}
+
+class RecordingFactory implements CredentialFactory {
+  readonly made: Made[] = [];
+  lifetimeMs = 60 * 60_000;
+  private issued = 0;
+  assertion?: () => Promise<string>;
+
+  private credential(entry: Made): TokenCredential {
+    this.made.push(entry);
+    return {
+      getToken: async (scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken | null> => {
+        entry.scopes.push(scopes);
+        return { token: `${entry.kind}:${entry.tenantId ?? 'home'}:${++this.issued}`, expiresOnTimestamp: Date.now() + this.lifetimeMs };
+      },
+    };
+  }
+
+  federated(tenantId: string, clientId: string, getAssertion: () => Promise<string>): TokenCredential {
+    this.assertion = getAssertion;
+    return this.credential({ kind: 'federated', tenantId, clientId, scopes: [] });
+  }
+  clientSecret(tenantId: string, clientId: string): TokenCredential {
+    return this.credential({ kind: 'client-secret', tenantId, clientId, scopes: [] });
+  }
+  clientCertificate(tenantId: string, clientId: string): TokenCredential {
+    return this.credential({ kind: 'client-certificate', tenantId, clientId, scopes: [] });
+  }
+  managedIdentity(clientId: string | undefined): TokenCredential {
+    return this.credential({ kind: 'managed-identity', ...(clientId ? { clientId } : {}), scopes: [] });
   }
 }
 
-describe('required options', () => {
+const federated: InsightsAuth = { kind: 'federated', clientId: 'multi-tenant-app', identityClientId: 'uami-client' };
+
+describe("each organization's token, in its own tenant", () => {
   it.each([
-    [{ kind: 'client-secret' as const }, /"client-secret" needs tenantId, clientId, clientSecret/],
-    [{ kind: 'client-secret' as const, tenantId: 't', clientId: 'c' }, /needs clientSecret$/],
-    [{ kind: 'static' as const }, /"static" needs staticToken/],
-    [{ kind: 'static' as const, staticToken: '' }, /needs staticToken/],
-  ])('refuses %j', (options, message) => {
-    expect(() => insightsTokenProvider(options)).toThrow(message);
+    ['federated', federated],
+    ['client-secret', { kind: 'client-secret', clientId: 'multi-tenant-app', clientSecret: 's' }],
+    ['client-certificate', { kind: 'client-certificate', clientId: 'multi-tenant-app', certificatePath: '/cert.pem' }],
+  ] as [string, InsightsAuth][])('%s: the pull for tenant T asks for a Viva Insights token issued by T, and for U by U', async (kind, auth) => {
+    const factory = new RecordingFactory();
+    expect(await insightsTokenProvider(auth, tenantT, factory)(false)).toMatch(new RegExp(`^${kind}:${tenantT}:`));
+    expect(await insightsTokenProvider(auth, tenantU, factory)(false)).toMatch(new RegExp(`^${kind}:${tenantU}:`));
+    const tokenCredentials = factory.made.filter((m) => m.kind === kind);
+    expect(tokenCredentials.map((m) => [m.tenantId, m.clientId, m.scopes])).toEqual([
+      [tenantT, 'multi-tenant-app', [insightsScope]],
+      [tenantU, 'multi-tenant-app', [insightsScope]],
+    ]);
   });
 
-  it('checks the options even when a credential is supplied', () => {
-    expect(() => insightsTokenProvider({ kind: 'client-secret', clientId: 'c', credential: new CountingCredential(3_600_000) })).toThrow(/tenantId, clientSecret/);
+  it("federated: the client assertion is the managed identity's token for the token exchange, no secret", async () => {
+    const factory = new RecordingFactory();
+    await insightsTokenProvider(federated, tenantT, factory)(false);
+    const identity = factory.made.find((m) => m.kind === 'managed-identity')!;
+    expect(identity).toMatchObject({ clientId: 'uami-client', scopes: [] });
+    expect(await factory.assertion!()).toMatch(/^managed-identity:home:/);
+    expect(identity.scopes).toEqual([tokenExchangeScope]);
+    expect(tokenExchangeScope).toBe('api://AzureADTokenExchange/.default');
   });
 
-  it('needs nothing more for managed and workload identity (the SDK reads AZURE_* variables when a token is asked for)', () => {
-    expect(typeof insightsTokenProvider({ kind: 'managed-identity' })).toBe('function');
-    expect(typeof insightsTokenProvider({ kind: 'managed-identity', clientId: '00000000-0000-0000-0000-000000000001' })).toBe('function');
-    expect(typeof insightsTokenProvider({ kind: 'workload-identity', tenantId: 't', clientId: 'c' })).toBe('function');
+  it('managed-identity: serves the one allowed tenant, and refuses every other before any token is asked for', async () => {
+    const factory = new RecordingFactory();
+    const single: InsightsAuth = { kind: 'managed-identity', clientId: 'uami', allowedTenants: [tenantT] };
+    expect(await insightsTokenProvider(single, tenantT.toUpperCase(), factory)(false)).toMatch(/^managed-identity:home:/);
+    let refused: unknown;
+    try {
+      insightsTokenProvider(single, tenantU, factory);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(SourceError);
+    expect(refused).toMatchObject({ retryable: false, message: expect.stringMatching(/its own organization only/) });
+    expect(() => insightsTokenProvider({ kind: 'managed-identity' }, tenantT, factory)).toThrow(SourceError);
+    expect(factory.made).toHaveLength(1);
+  });
+
+  it("local: a token signed by the local key pair, for Viva Insights, naming the pulling tenant", async () => {
+    const keysDir = mkdtempSync(path.join(tmpdir(), 'cred-keys-'));
+    const token = await insightsTokenProvider({ kind: 'local', localKeysDir: keysDir }, tenantT)(false);
+    const { payload } = await jwtVerify(token, createLocalJWKSet((await ensureLocalKeys(keysDir)).jwks), { audience: insightsResource });
+    expect(payload).toMatchObject({ tid: tenantT, iss: localIssuer(tenantT), roles: ['Analyst'] });
   });
 });
 
-describe('tokens', () => {
-  it('hands out the static token, forced or not', async () => {
-    const getToken = insightsTokenProvider({ kind: 'static', staticToken: 'simulator-token' });
-    expect([await getToken(false), await getToken(true)]).toEqual(['simulator-token', 'simulator-token']);
-  });
-
-  it('asks for the Viva Insights scope and caches the token while it has more than five minutes left', async () => {
-    const credential = new CountingCredential(60 * 60_000);
-    const getToken = insightsTokenProvider({ kind: 'managed-identity', credential });
-    expect([await getToken(false), await getToken(false), await getToken(false)]).toEqual(['token-1', 'token-1', 'token-1']);
-    expect(credential.scopes).toEqual([insightsScope]);
-    expect(insightsScope).toBe('https://workplaceanalytics.office.com/.default');
-  });
-
-  it('gets a new token when forced', async () => {
-    const credential = new CountingCredential(60 * 60_000);
-    const getToken = insightsTokenProvider({ kind: 'client-secret', tenantId: 't', clientId: 'c', clientSecret: 's', credential });
-    expect([await getToken(false), await getToken(true), await getToken(false)]).toEqual(['token-1', 'token-2', 'token-2']);
+describe('caching', () => {
+  it('caches the token while it has more than five minutes left, and gets a new one when forced', async () => {
+    const factory = new RecordingFactory();
+    const getToken = insightsTokenProvider(federated, tenantT, factory);
+    const first = await getToken(false);
+    expect(await getToken(false)).toBe(first);
+    const forced = await getToken(true);
+    expect(forced).not.toBe(first);
+    expect(await getToken(false)).toBe(forced);
+    expect(factory.made.filter((m) => m.kind === 'federated').map((m) => m.tenantId)).toEqual([tenantT, tenantT]);
   });
 
   it('does not reuse a token within five minutes of its expiry', async () => {
-    const credential = new CountingCredential(4 * 60_000);
-    const getToken = insightsTokenProvider({ kind: 'workload-identity', credential });
-    expect([await getToken(false), await getToken(false)]).toEqual(['token-1', 'token-2']);
+    const factory = new RecordingFactory();
+    factory.lifetimeMs = 4 * 60_000;
+    const getToken = insightsTokenProvider(federated, tenantT, factory);
+    expect(await getToken(false)).not.toBe(await getToken(false));
   });
 
   it('fails when the credential returns no token', async () => {
-    const credential: TokenCredential = { getToken: async () => null };
-    await expect(insightsTokenProvider({ kind: 'managed-identity', credential })(false)).rejects.toThrow(/managed-identity credential returned no token/);
+    const factory = new RecordingFactory();
+    factory.federated = () => ({ getToken: async () => null });
+    await expect(insightsTokenProvider(federated, tenantT, factory)(false)).rejects.toThrow(/federated credential returned no token/);
   });
 });

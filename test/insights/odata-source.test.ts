@@ -1,4 +1,11 @@
-import { startInsightsSimulator, simulatorEntityPath, type InsightsSimulator } from '../../local/insights-simulator';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startInsightsSimulator, simulatorFeedPath, type InsightsSimulator } from '../../local/insights-simulator';
+import { mintLocalToken } from '../../shared/auth/local-keys';
+import { insightsResource } from '../../shared/insights/insights-credential';
 import { createODataSource, type ODataSourceOptions } from '../../shared/insights/odata-source';
 import { SourceError, type PersonQuerySource, type RawRecord } from '../../shared/insights/source';
 import { recordsOf } from '../support/pages';
@@ -6,7 +13,13 @@ import { recordsOf } from '../support/pages';
 // The OData source against the local simulator over real HTTP; only the page-shape checks replace
 // fetch, because the simulator never sends a malformed page.
 
-const token = 'sim-token-4f1c9e7d-do-not-leak';
+const keysDir = mkdtempSync(path.join(tmpdir(), 'odata-keys-'));
+const tenant = '2b3c4d5e-6f70-4a81-9b2c-3d4e5f6a7b8c';
+let token: string;
+
+beforeAll(async () => {
+  token = await mintLocalToken({ keysDir, audience: insightsResource, tenantId: tenant });
+});
 const records: RawRecord[] = Array.from({ length: 25 }, (_, i) => ({
   PersonId: `person-${i + 1}`,
   MetricDate: '2024-01-07',
@@ -20,7 +33,7 @@ let delays: number[];
 let tokenRequests: boolean[];
 
 beforeEach(async () => {
-  sim = await startInsightsSimulator({ records, pageSize: 10, token });
+  sim = await startInsightsSimulator({ records, pageSize: 10, keysDir });
   delays = [];
   tokenRequests = [];
 });
@@ -31,7 +44,7 @@ afterEach(async () => {
 
 function source(overrides: Partial<ODataSourceOptions> = {}): PersonQuerySource {
   return createODataSource({
-    url: sim.url,
+    url: sim.feedUrl(tenant),
     getToken: async (forceRefresh) => {
       tokenRequests.push(forceRefresh);
       return token;
@@ -60,14 +73,14 @@ async function failure(from: PersonQuerySource): Promise<SourceError> {
   throw new Error('expected a SourceError');
 }
 
-const pagePaths = [simulatorEntityPath, `${simulatorEntityPath}?$skiptoken=10`, `${simulatorEntityPath}?$skiptoken=20`];
+const pagePaths = [simulatorFeedPath(tenant), `${simulatorFeedPath(tenant)}?$skiptoken=10`, `${simulatorFeedPath(tenant)}?$skiptoken=20`];
 
 describe('paging', () => {
   it('follows @odata.nextLink until the last page, yielding each page as sent', async () => {
     const pages = await readPages(source());
     expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
     expect(pages.flat()).toEqual(records);
-    expect(sim.requests).toEqual(pagePaths.map((path) => ({ path, status: 200 })));
+    expect(sim.requests).toEqual(pagePaths.map((path) => ({ path, status: 200, tokenTenant: tenant })));
     expect(delays).toEqual([]);
   });
 
@@ -135,12 +148,12 @@ describe('transient faults are retried per request', () => {
   });
 
   it('retries a refused connection, then gives up with a retryable error naming it', async () => {
-    const url = sim.url;
+    const url = sim.feedUrl(tenant);
     await sim.stop();
     const error = await failure(source({ url, maxAttempts: 2 }));
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/after 2 attempts .*ECONNREFUSED/);
-    sim = await startInsightsSimulator({ records, token });
+    sim = await startInsightsSimulator({ records, keysDir });
   });
 
   it('gives up after maxAttempts with a retryable error that counts them', async () => {
@@ -194,7 +207,7 @@ describe('tokens', () => {
 
 describe('permanent failures', () => {
   it('does not retry a 404', async () => {
-    const error = await failure(source({ url: sim.url.replace('Persons', 'NoSuchQuery') }));
+    const error = await failure(source({ url: sim.feedUrl(tenant).replace('person-query', 'no-such-query') }));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/HTTP 404/);
     expect(sim.requests).toHaveLength(1);
@@ -223,7 +236,90 @@ describe('permanent failures', () => {
     };
     const error = await failure(source({ fetch: fetchPage }));
     expect(error.retryable).toBe(false);
-    expect(requested).toEqual([sim.url]);
+    expect(requested).toEqual([sim.feedUrl(tenant)]);
+  });
+});
+
+/** A server that records whatever reaches it: where no token may ever arrive. */
+async function recordingServer(): Promise<{ origin: string; received: { url: string; authorization: string | undefined }[]; stop(): Promise<void> }> {
+  const received: { url: string; authorization: string | undefined }[] = [];
+  const server: Server = createServer((request, response) => {
+    received.push({ url: request.url ?? '', authorization: request.headers.authorization });
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"value":[]}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('the token goes to the configured feed only', () => {
+  it('refuses a next link to another origin, and nothing reaches that origin', async () => {
+    const elsewhere = await recordingServer();
+    try {
+      sim.fault({ kind: 'next-link', url: `${elsewhere.origin}${simulatorFeedPath(tenant)}?$skiptoken=10` });
+      const error = await failure(source());
+      expect(error).toMatchObject({ retryable: false, message: expect.stringMatching(/next-page link outside the configured feed/) });
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
+  it("refuses a next link into another tenant's path on the same host", async () => {
+    sim.fault({ kind: 'next-link', url: `${sim.feedUrl('3c4d5e6f-7081-4b92-8c3d-4e5f6a7b8c9d')}?$skiptoken=10` });
+    await expect(failure(source())).resolves.toMatchObject({ message: expect.stringMatching(/outside the configured feed/) });
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('does not follow a redirect to another origin, and follows one within the feed', async () => {
+    const elsewhere = await recordingServer();
+    try {
+      sim.fault({ kind: 'redirect', location: `${elsewhere.origin}/Persons` });
+      await expect(failure(source())).resolves.toMatchObject({ retryable: false, message: expect.stringMatching(/redirected .* outside the configured feed/) });
+      expect(elsewhere.received).toEqual([]);
+      sim.fault({ kind: 'redirect', location: `${simulatorFeedPath(tenant)}?$skiptoken=0` });
+      expect((await readPages(source())).flat()).toEqual(records);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+});
+
+describe('bounded work', () => {
+  it('stops a feed whose next link loops back', async () => {
+    sim.fault({ kind: 'next-link', url: `${sim.feedUrl(tenant)}?$skiptoken=10` });
+    sim.fault({ kind: 'loop' });
+    const error = await failure(source());
+    expect(error).toMatchObject({ retryable: false, message: expect.stringMatching(/link of page 2 again as the next page \(a loop\)/) });
+    expect(sim.requests).toHaveLength(2);
+  });
+
+  it('stops after maxPages pages', async () => {
+    const error = await failure(source({ maxPages: 2 }));
+    expect(error).toMatchObject({ retryable: false, message: expect.stringMatching(/more than 2 pages/) });
+    expect(sim.requests).toHaveLength(2);
+  });
+
+  it('stops at a page larger than maxPageBytes, whether its length is announced or not', async () => {
+    const error = await failure(source({ maxPageBytes: 1024 }));
+    expect(error).toMatchObject({ retryable: false, message: expect.stringMatching(/larger than 1 KiB/) });
+    let streamed = 0;
+    const unannounced: typeof fetch = async () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            streamed++;
+            controller.enqueue(new TextEncoder().encode(`{"value":[${'{"PersonId":"p"},'.repeat(100)}`));
+          },
+        }),
+        { status: 200 },
+      );
+    await expect(failure(source({ fetch: unannounced, maxPageBytes: 64 * 1024 }))).resolves.toMatchObject({ message: expect.stringMatching(/larger than/) });
+    // Stopped at the cap: ~1.7 KB a chunk, 64 KiB cap.
+    expect(streamed).toBeLessThan(50);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueueClient } from '@azure/storage-queue';
@@ -6,7 +6,6 @@ import { addDays } from '../../shared/domain/weeks';
 import { encodeMessage } from '../../shared/pipeline/work-queue';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import {
-  lastDataSunday,
   personQueryCsv,
   setUpTenant as setUpPipelineTenant,
   storedEntities as storedTenantEntities,
@@ -27,14 +26,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function personQuery(file: string, people: number, lastSunday = lastDataSunday): void {
-  writeFileSync(path.join(folder, file), personQueryCsv(people, lastSunday));
-}
-
 /** A tenant importing `people` people from its own CSV file. */
 async function setUpTenant(file: string, people = 40): Promise<PipelineTenant> {
-  personQuery(file, people);
-  return setUpPipelineTenant(stack, { type: 'file', name: file });
+  return setUpPipelineTenant(stack, { type: 'file', name: file, content: personQueryCsv(people) });
 }
 
 const storedEntities = (tenantId: string) => storedTenantEntities(stack, tenantId);
@@ -67,7 +61,7 @@ describe('import', () => {
     const t = await setUpTenant('replace.csv', 30);
     await t.call('POST', '/api/programs/p1/enable', t.admin);
     await stack.host.drain();
-    personQuery('replace.csv', 10);
+    await t.upload('replace.csv', personQueryCsv(10));
     const { runs } = await t.call('POST', '/api/resync', t.admin);
     expect(runs).toHaveLength(1);
     await stack.host.drain();
@@ -81,7 +75,7 @@ describe('reprocessing', () => {
     const t = await setUpTenant('ranges.csv');
     await t.call('POST', '/api/programs/p1/enable', t.admin);
     await stack.host.drain();
-    rmSync(path.join(folder, 'ranges.csv')); // a pull now would fail: proof that nothing is pulled
+    await t.deleteFile('ranges.csv'); // a pull now would fail: proof that nothing is pulled
     const { runId } = await t.call('PUT', '/api/attributes/meetingHours/ranges', t.admin, { max: [5, 10, 15] });
     await stack.host.drain();
     expect(await t.call('GET', `/api/imports/${runId}`, t.admin)).toMatchObject({ kind: 'rebucket', status: 'succeeded' });
@@ -154,7 +148,7 @@ describe('the Sunday schedule', () => {
 describe('failures', () => {
   it('a run whose source cannot be read fails with the reason, without retrying', async () => {
     const t = await setUpTenant('missing.csv');
-    rmSync(path.join(folder, 'missing.csv'));
+    await t.deleteFile('missing.csv');
     const { runs } = await t.call('POST', '/api/programs/p1/enable', t.admin);
     await stack.host.drain();
     const run = await t.call('GET', `/api/imports/${runs[0].runId}`, t.admin);

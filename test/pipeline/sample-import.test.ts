@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { metricCatalog } from '../../shared/domain/metrics';
@@ -65,7 +65,6 @@ maybe('import of the real Viva Insights sample', () => {
     // Move the sample's ten weeks so that they end two Sundays ago, inside the 24-month backfill horizon.
     const thisSunday = sundayOnOrBefore(new Date().toISOString().slice(0, 10));
     const sampleLast = addDays(thisSunday, -14);
-    writeFileSync(path.join(folder, 'pq_sample.csv'), shiftedSampleCsv(sampleLast));
     // A cycle whose last Sunday is the week after the sample's last: its 12-week window covers all ten.
     const cycle = { cycleId: 'sample', name: 'Sample cycle', startDate: addDays(sampleLast, 1), endDate: addDays(sampleLast, 7) };
 
@@ -82,6 +81,8 @@ maybe('import of the real Viva Insights sample', () => {
     for (const metric of metricCatalog) {
       await call('POST', '/api/attributes', admin, { metricId: metric.id, roles: [{ roleId: 'hr', reportFilters: true, reportSections: true, commentFilters: true }] });
     }
+    const uploaded = await stack.call('PUT', '/api/insights-files/pq_sample.csv', { token: admin, rawBody: shiftedSampleCsv(sampleLast), headers: { 'content-type': 'text/csv' } });
+    expect(uploaded.status).toBe(201);
     await call('PUT', '/api/insights-source', admin, { type: 'file', name: 'pq_sample.csv', employeeKeyColumn: 'PersonId' });
     await call('PUT', '/api/programs/engagement', app, { name: 'Engagement', cycles: [cycle] });
     // The tiniest thresholds the product allows, so that few buckets are hidden from the comparison.

@@ -1,6 +1,6 @@
 import { startInsightsSimulator, type InsightsSimulator, type InsightsSimulatorOptions } from '../../local/insights-simulator';
 import { startAppStack, type AppStack } from '../support/app-stack';
-import { personQueryRecords, setUpTenant, storedEntities, storedValues, type PipelineTenant } from '../support/pipeline-tenant';
+import { personQueryRecords, setUpTenant, simulatorFeed, storedEntities, storedValues, type PipelineTenant } from '../support/pipeline-tenant';
 import type { ProxiedRequest } from '../support/storage-proxy';
 
 // The import end to end against the local Viva Insights simulator (OData pages over HTTP), through the
@@ -14,7 +14,7 @@ const pageSize = 50; // 40 people × 12 weeks = 480 rows: 10 pages
 beforeAll(async () => {
   stack = await startAppStack(
     // A failed message is retried at once (host.json says 10 s), so the retry tests take no time.
-    { INSIGHTS_AUTH: 'static', INSIGHTS_STATIC_TOKEN: 'simulator-token', AzureFunctionsJobHost__extensions__queues__visibilityTimeout: '00:00:00' },
+    { AzureFunctionsJobHost__extensions__queues__visibilityTimeout: '00:00:00' },
     { storageProxy: true },
   );
 });
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function withSimulator<T>(run: (simulator: InsightsSimulator) => Promise<T>, options: Partial<InsightsSimulatorOptions> = {}): Promise<T> {
-  const simulator = await startInsightsSimulator({ records: () => personQueryRecords(people), pageSize, token: 'simulator-token', ...options });
+  const simulator = await startInsightsSimulator({ records: () => personQueryRecords(people), pageSize, keysDir: stack.keysDir, ...options });
   try {
     return await run(simulator);
   } finally {
@@ -56,7 +56,7 @@ function executions(functionName: string, from: number): string[] {
 let reference: Promise<Record<string, unknown>[]> | undefined;
 function cleanImport(): Promise<Record<string, unknown>[]> {
   reference ??= withSimulator(async (simulator) => {
-    const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+    const t = await setUpTenant(stack, simulatorFeed(simulator));
     await enableAndDrain(t);
     return storedValues(stack, t.tenantId);
   });
@@ -66,7 +66,7 @@ function cleanImport(): Promise<Record<string, unknown>[]> {
 describe('a clean import', () => {
   it('reads every page of the person query and buckets every employee', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       const runId = await enableAndDrain(t);
       expect(await t.run(runId)).toMatchObject({ status: 'succeeded', matchedEmployees: people, invalidRows: 0 });
       expect(simulator.requests.filter((r) => r.status === 200)).toHaveLength(Math.ceil((people * 12) / pageSize));
@@ -83,7 +83,7 @@ describe('a clean import', () => {
 describe('Viva Insights faults', () => {
   it('recovers from throttling, a server error, a page dropped halfway and an expired token', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       simulator.fault({ kind: '429', retryAfterSeconds: 1 });
       simulator.fault({ kind: '503' });
       simulator.fault({ kind: 'drop-mid-page' });
@@ -97,7 +97,7 @@ describe('Viva Insights faults', () => {
 
   it('reports a token the service keeps refusing as the run failing, without retrying the message', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       simulator.fault({ kind: 'expired-token' });
       simulator.fault({ kind: 'expired-token' });
       const from = stack.logs.length;
@@ -105,7 +105,7 @@ describe('Viva Insights faults', () => {
       const run = await t.run(runId);
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/401/);
-      expect(run.error).not.toContain('simulator-token');
+      expect(run.error).not.toMatch(/eyJ/); // no token (a JWT) in what the tenant reads
       expect(executions('insightsPull', from)).toEqual(['Succeeded']);
       expect(await storedEntities(stack, t.tenantId)).toEqual([]);
     });
@@ -113,7 +113,7 @@ describe('Viva Insights faults', () => {
 
   it('reports a person query that does not exist', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url.replace(/Persons$/, 'Missing') });
+      const t = await setUpTenant(stack, (tenantId) => ({ type: 'odata', url: simulator.feedUrl(tenantId).replace('/person-query/', '/no-such-query/') }));
       const run = await t.run(await enableAndDrain(t));
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/404/);
@@ -124,7 +124,7 @@ describe('Viva Insights faults', () => {
 describe('at-least-once delivery', () => {
   it.each(['insights-pull', 'insights-bucket'])('every %s message delivered twice ends in the same data as one clean run', async (queue) => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       let duplicated = 0;
       stack.proxy!.decide = (r) => (isSend(queue)(r) ? (duplicated++, 'duplicate') : 'forward');
       const runId = await enableAndDrain(t);
@@ -138,23 +138,28 @@ describe('at-least-once delivery', () => {
 
   it('a run asked for twice at once is one run', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
+      // The backfill fails (a refused token), so the cycle is still due on today's schedule.
+      simulator.fault({ kind: 'expired-token' });
+      simulator.fault({ kind: 'expired-token' });
       const { runs: backfill } = await t.call('POST', '/api/programs/p1/enable', t.admin);
+      // While the backfill is in flight, asking returns it rather than queueing more work.
+      expect((await t.call('POST', '/api/imports/run', t.admin)).runs.map((r: { runId: string }) => r.runId)).toEqual([backfill[0].runId]);
+      await stack.host.drain();
+      expect((await t.run(backfill[0].runId)).status).toBe('failed');
       const [first, second] = await Promise.all([t.call('POST', '/api/imports/run', t.admin), t.call('POST', '/api/imports/run', t.admin)]);
-      const asked = new Set([...first.runs, ...second.runs].map((r: { runId: string }) => r.runId));
-      expect(asked.size).toBe(1);
+      const asked = [...new Set([...first.runs, ...second.runs].map((r: { runId: string }) => r.runId))];
+      expect(asked).toHaveLength(1);
       await stack.host.drain();
       const runs = (await t.call('GET', '/api/imports?programId=p1', t.admin)).runs as { runId: string; status: string }[];
-      expect(runs.map((r) => r.runId).sort()).toEqual([backfill[0].runId, ...asked].sort());
-      expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
-      // The later run is the cycle's data; the earlier one's entities were deleted.
+      expect(runs.map((r) => [r.runId, r.status]).sort()).toEqual([[backfill[0].runId, 'failed'], [asked[0], 'succeeded']].sort());
       expect(await storedValues(stack, t.tenantId)).toEqual(await cleanImport());
     });
   });
 
   it('a bucket handler that fails after other chunks were written is retried to the same data', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       let batches = 0;
       // The third transaction of the run's values is refused (not retried by the SDK): that chunk's
       // handler throws with other chunks written; the host retries the message.
@@ -176,7 +181,7 @@ describe('at-least-once delivery', () => {
 describe('a message failing its last try', () => {
   it('lands in <queue>-poison and its run shows failed with the reason', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       stack.proxy!.decide = (r) => (isValuesBatch(r) ? { fail: 403 } : 'forward');
       const from = stack.logs.length;
       const runId = await enableAndDrain(t);
@@ -199,7 +204,7 @@ describe('consent revoked mid-run', () => {
     let t: PipelineTenant | undefined;
     await withSimulator(
       async (simulator) => {
-        t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+        t = await setUpTenant(stack, simulatorFeed(simulator));
         const runId = await enableAndDrain(t);
         expect(await t.run(runId)).toMatchObject({ status: 'cancelled', error: 'consent revoked' });
         expect(simulator.requests.length).toBeGreaterThan(3); // the pull was reading when consent went
@@ -214,7 +219,7 @@ describe('consent revoked mid-run', () => {
 describe('reprocessing', () => {
   it('a range change moves the distribution without calling Viva Insights', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       await enableAndDrain(t);
       const calls = simulator.requests.length;
       await t.call('PUT', '/api/attributes/meetingHours/ranges', t.admin, { max: [5, 10, 15] });
@@ -226,7 +231,7 @@ describe('reprocessing', () => {
 
   it('deleting an attribute deletes its values and keeps the others', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       await enableAndDrain(t);
       await t.call('DELETE', '/api/attributes/emailHours', t.admin);
       await stack.host.drain();
@@ -237,7 +242,7 @@ describe('reprocessing', () => {
 
   it('removing a program deletes its data and keeps the other program', async () => {
     await withSimulator(async (simulator) => {
-      const t = await setUpTenant(stack, { type: 'odata', url: simulator.url });
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
       const { cycles } = await t.call('GET', '/api/programs/p1', t.admin);
       await t.call('PUT', '/api/programs/p2', t.app, { name: 'P2', cycles: cycles.map(({ cycleId, name, startDate, endDate }: Record<string, string>) => ({ cycleId, name, startDate, endDate })) });
       await t.call('POST', '/api/programs/p2/enable', t.admin);

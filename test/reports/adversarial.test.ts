@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { addDays } from '../../shared/domain/weeks';
@@ -66,8 +66,7 @@ beforeAll(async () => {
   for (let p = 0; p < people; p++) {
     for (let w = 0; w < 12; w++) lines.push(`${key(p)},${addDays(lastDataSunday, -7 * w)},${meetingHours[meetingBucket(p)]},${emailHours[emailBucket(p)]},TRUE`);
   }
-  writeFileSync(path.join(folder, 'adversarial.csv'), `${lines.join('\n')}\n`);
-  t = await setUpTenant(stack, { type: 'file', name: 'adversarial.csv' });
+  t = await setUpTenant(stack, { type: 'file', name: 'adversarial.csv', content: `${lines.join('\n')}\n` });
   await t.call('PUT', '/api/settings/confidentiality', t.admin, { minResponses: 5, suppression, minCommentResponses: 10, insightsMinGroupSize: 5 });
   const all = { reportFilters: true, reportSections: true, commentFilters: true };
   await t.call('PUT', '/api/roles/analyst', t.app, { name: 'Analyst', permissions: all });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { addDays } from '../../shared/domain/weeks';
@@ -23,13 +23,13 @@ afterAll(async () => {
 });
 
 /** 12 weeks of data for people `person{p}`, with the meeting hours given per person (undefined: not in the export). */
-function writeExport(file: string, meetingHours: readonly (number | undefined)[]): void {
+function exportCsv(meetingHours: readonly (number | undefined)[]): string {
   const lines = ['PersonId,MetricDate,Meeting hours,Email hours,IsActive'];
   meetingHours.forEach((hours, p) => {
     if (hours === undefined) return;
     for (let w = 0; w < 12; w++) lines.push(`person${p}@contoso.com,${addDays(lastDataSunday, -7 * w)},${hours},2.5,TRUE`);
   });
-  writeFileSync(path.join(folder, file), `${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** 15 people per bucket: person 0-14 in bucket 1, 15-29 in bucket 2, ... */
@@ -72,8 +72,8 @@ async function postResponses(t: PipelineTenant, programId: string, cycleId: stri
  * and the same export of 60 people, 15 per meeting-hours bucket.
  */
 async function importedTenant(file: string): Promise<PipelineTenant> {
-  writeExport(file, Array.from({ length: 4 * perBucket }, (_, p) => bucketHours[Math.floor(p / perBucket)]!));
-  const t = await setUpTenant(stack, { type: 'file', name: file });
+  const content = exportCsv(Array.from({ length: 4 * perBucket }, (_, p) => bucketHours[Math.floor(p / perBucket)]!));
+  const t = await setUpTenant(stack, { type: 'file', name: file, content });
   const cycle = (cycleId: string) => ({ cycleId, name: cycleId, startDate: addDays(lastDataSunday, 1), endDate: addDays(lastDataSunday, 7) });
   await t.call('PUT', '/api/programs/p1', t.app, { name: 'P1', cycles: [cycle('c1'), cycle('c2')] });
   await t.call('PUT', '/api/programs/p2', t.app, { name: 'P2', cycles: [cycle('c3')] });
@@ -333,7 +333,7 @@ describe('thresholds, comments and changes', () => {
 
   it('follows a new import: people whose hours changed move, people gone from the export fall into "No data"', async () => {
     // Everyone of bucket 1 now meets 20 hours; bucket 2 left the export.
-    writeExport('thresholds.csv', Array.from({ length: 4 * perBucket }, (_, p) => (p < perBucket ? 20 : p < 2 * perBucket ? undefined : bucketHours[Math.floor(p / perBucket)]!)));
+    await t.upload('thresholds.csv', exportCsv(Array.from({ length: 4 * perBucket }, (_, p) => (p < perBucket ? 20 : p < 2 * perBucket ? undefined : bucketHours[Math.floor(p / perBucket)]!))));
     await t.call('POST', '/api/resync', t.admin);
     await stack.host.drain();
     const report = await behaviors(t.admin, 'p2/cycles/c3');

@@ -58,6 +58,8 @@ export async function startAppStack(extraSettings: Record<string, string> = {}, 
     AUTH_AUDIENCE: audience,
     AUTH_LOCAL_KEYS_DIR: keysDir,
     IMPORT_SCHEDULE: '0 0 6 * * 0',
+    // Pulls get the local key pair's tokens, of the pulling tenant, which the simulator checks.
+    INSIGHTS_AUTH: 'local',
     ...extraSettings,
   });
   let host: LocalFunctionsHost;

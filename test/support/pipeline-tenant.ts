@@ -27,7 +27,14 @@ export function personQueryCsv(people: number, lastSunday = lastDataSunday): str
   return `${lines.join('\n')}\n`;
 }
 
-export type SourceBody = { type: 'file'; name: string } | { type: 'odata'; url: string };
+/** A source; a file source's `content`, when given, is uploaded through the API first. */
+export type SourceBody = { type: 'file'; name: string; content?: string } | { type: 'odata'; url: string };
+
+/** The source of a tenant: given as is, or made from the tenant's id (a feed URL carries it). */
+export type SourceFor = SourceBody | ((tenantId: string) => SourceBody);
+
+/** Tenant's own query on a simulator. */
+export const simulatorFeed = (simulator: { feedUrl(tenantId: string): string }) => (tenantId: string): SourceBody => ({ type: 'odata', url: simulator.feedUrl(tenantId) });
 
 export interface PipelineTenant {
   tenantId: string;
@@ -37,9 +44,12 @@ export interface PipelineTenant {
   call(method: string, route: string, token: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   distribution(metricId: string, options?: { max?: string; programId?: string; cycleId?: string }): Promise<(number | null)[]>;
   run(runId: string): Promise<{ status: string; error: string | null; matchedEmployees: number; progress: { chunksDone: number; chunksTotal: number | null } }>;
+  /** Uploads (or replaces) one of the tenant's export files, as its Glint Administrator would. */
+  upload(name: string, content: string): Promise<void>;
+  deleteFile(name: string): Promise<void>;
 }
 
-export async function setUpTenant(stack: AppStack, source: SourceBody): Promise<PipelineTenant> {
+export async function setUpTenant(stack: AppStack, source: SourceFor): Promise<PipelineTenant> {
   const tenantId = newTenant();
   const [admin, global, app] = await Promise.all([glintAdmin(stack, tenantId), globalAdmin(stack, tenantId), platform(stack, tenantId)]);
   const call = async (method: string, route: string, token: string, body?: unknown) => {
@@ -56,7 +66,18 @@ export async function setUpTenant(stack: AppStack, source: SourceBody): Promise<
   await call('PUT', '/api/roles/hr', app, { name: 'HR', permissions: all });
   await call('POST', '/api/attributes', admin, { metricId: 'meetingHours', roles: [{ roleId: 'hr', ...all }] });
   await call('POST', '/api/attributes', admin, { metricId: 'emailHours', roles: [{ roleId: 'hr', ...all }] });
-  await call('PUT', '/api/insights-source', admin, source);
+  const upload = async (name: string, content: string) => {
+    const response = await stack.call('PUT', `/api/insights-files/${encodeURIComponent(name)}`, { token: admin, rawBody: content, headers: { 'content-type': 'text/csv' } });
+    if (response.status !== 200 && response.status !== 201) throw new Error(`upload ${name}: ${response.status} ${JSON.stringify(response.body)}`);
+  };
+  const body = typeof source === 'function' ? source(tenantId) : source;
+  if (body.type === 'file' && body.content !== undefined) {
+    const { content, ...fileSource } = body;
+    await upload(fileSource.name, content);
+    await call('PUT', '/api/insights-source', admin, fileSource);
+  } else {
+    await call('PUT', '/api/insights-source', admin, body);
+  }
   await call('PUT', '/api/programs/p1', app, { name: 'P1', cycles: [{ cycleId: 'c1', name: 'C1', startDate: addDays(lastDataSunday, 1), endDate: addDays(lastDataSunday, 7) }] });
   await call('PUT', '/api/settings/confidentiality', admin, { minResponses: 3, suppression: 1, minCommentResponses: 3, insightsMinGroupSize: 5 });
   return {
@@ -70,6 +91,10 @@ export async function setUpTenant(stack: AppStack, source: SourceBody): Promise<
       return body.buckets.map((b: { employees: number | null }) => b.employees);
     },
     run: (runId) => call('GET', `/api/imports/${runId}`, admin),
+    upload,
+    async deleteFile(name) {
+      await call('DELETE', `/api/insights-files/${encodeURIComponent(name)}`, admin);
+    },
   };
 }
 
