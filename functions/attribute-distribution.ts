@@ -32,6 +32,6 @@ export const attributeDistribution = defineRoute({
       }),
     },
   },
-  errors: [404, 422],
+  errors: [404, 409, 422],
   handler: async ({ services, principal, params, query }) => ({ status: 200, body: await distribution(services, principal, params.metricId, query) }),
 });

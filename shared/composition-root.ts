@@ -19,6 +19,7 @@ import type { InsightsFilesDeps } from './admin/insights-files';
 import type { SourceDeps } from './admin/settings';
 import type { ConsentDeps } from './admin/consent';
 import type { PipelineDeps } from './pipeline/deps';
+import type { SweepLimits } from './pipeline/stranded';
 import { WorkQueues } from './pipeline/work-queue';
 import { ValuesStore } from './storage/values-store';
 import { storageClients } from './storage/storage-account';
@@ -30,6 +31,7 @@ import { appVersion } from './version';
 
 export interface Services extends HealthDependencies, PipelineDeps, SurveyDeps, ReportDeps, InsightsFilesDeps, SourceDeps, ConsentDeps {
   settings: Settings;
+  sweepLimits: SweepLimits;
   tokenVerifier: TokenVerifier;
 }
 
@@ -78,6 +80,7 @@ export function getServices(): Services {
     feedUrlPolicy,
     insightsAppClientId: ['federated', 'client-secret', 'client-certificate'].includes(settings.INSIGHTS_AUTH) ? settings.INSIGHTS_CLIENT_ID : undefined,
     pullLimits: { maxRows: settings.INSIGHTS_MAX_ROWS, maxSeconds: settings.INSIGHTS_MAX_PULL_SECONDS },
+    sweepLimits: { resendAfterSeconds: settings.RUN_RESEND_AFTER_SECONDS, staleAfterSeconds: settings.RUN_STALE_AFTER_SECONDS },
     openSource: (tenantId, source) => openSource(settings, { files, feedUrlPolicy, insightsAuth }, tenantId, source),
     queues: new WorkQueues(storage.queueService),
     now: () => new Date(),

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { DomainError, ruleViolation } from '../domain/errors';
-import { storedRun, currentAgreementVersion, storedConsent, type StoredConsent } from './schemas';
+import { currentAgreementVersion, storedConsent, type StoredConsent } from './schemas';
+import { cancelInFlight } from '../pipeline/runs';
 import { applyChange, type AdminDeps } from './tenant-config';
 import type { Write } from '../storage/tenant-store';
 
@@ -59,28 +60,22 @@ export async function grantConsent(deps: AdminDeps, principal: Principal, agreem
   });
 }
 
-// Runs still waiting or working when consent goes: cancelled in the same transaction, so nothing
-// more is written for the tenant (the pipeline also checks consent before each write).
-const maxCancelledInOneChange = 90;
-
+// Imports and re-bucketing still waiting or working when consent goes are cancelled right after the
+// revocation commits (and every stage checks consent after it writes, undoing a write that raced the
+// revocation). Deletions are never cancelled: a purge asked for before the revocation still completes.
 export async function revokeConsent(deps: AdminDeps, principal: Principal): Promise<ConsentView> {
-  return applyChange(deps, principal, async () => {
+  const revoked = await applyChange(deps, principal, async () => {
     const current = await deps.store.get(principal.tenantId, 'consent', storedConsent);
     if (!current) throw new DomainError('not-found', 'No consent has been given, so there is nothing to revoke.');
     if (current.value.status === 'revoked') throw new DomainError('conflict', 'Consent is already revoked.');
     const now = deps.now().toISOString();
     const next: StoredConsent = { ...current.value, status: 'revoked', revokedBy: principal.objectId, revokedAt: now };
-    const active = (await deps.store.list(principal.tenantId, 'run:', storedRun)).filter((r) => r.value.status === 'queued' || r.value.status === 'running');
-    const cancellations: Write[] = active.slice(0, maxCancelledInOneChange).map((run) => ({
-      op: 'replace',
-      rowKey: run.rowKey,
-      etag: run.etag,
-      value: { ...run.value, status: 'cancelled', finishedAt: now, error: 'consent revoked' },
-    }));
     return {
-      writes: [{ op: 'replace', rowKey: 'consent', value: next, etag: current.etag }, ...cancellations],
+      writes: [{ op: 'replace', rowKey: 'consent', value: next, etag: current.etag }],
       audit: { action: 'consent.revoke', target: 'consent', before: current.value, after: next },
       result: view(next),
     };
   });
+  await cancelInFlight(deps, principal.tenantId, 'consent revoked');
+  return revoked;
 }

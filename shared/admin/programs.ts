@@ -137,11 +137,19 @@ export async function putProgram(
   return { program: await getProgram(deps, principal, programId), created: result.created };
 }
 
-function importMessage(tenantId: string, run: StoredRun): QueuedMessage {
+export function importMessage(tenantId: string, run: StoredRun): QueuedMessage {
   return {
     queue: queueNames.pull,
-    body: { kind: 'pull', tenantId, runId: run.runId, programId: run.programId as string, cycleId: run.cycleId as string, runDate: run.runDate as string },
+    body: { kind: 'pull', tenantId, runId: run.runId, programId: run.programId as string, cycleId: run.cycleId as string, runDate: run.runDate as string, attempt: run.attempt },
   };
+}
+
+/**
+ * The same import asked for again after it failed or was cancelled: a fresh attempt under the same
+ * id (so the schedule still finds it by what it imports), writing to partitions of its own.
+ */
+export function nextAttempt(existing: StoredRun, fresh: StoredRun): StoredRun {
+  return { ...fresh, attempt: existing.attempt + 1 };
 }
 
 export function importRun(tenantId: string, programId: string, cycle: Cycle, runDate: string, now: Date, runId = importRunId(tenantId, programId, cycle.cycleId, runDate)): StoredRun {
@@ -168,8 +176,9 @@ export async function enableProgram(deps: AdminDeps, principal: Principal, progr
       const existing = await deps.store.get(principal.tenantId, runRowKey(run.runId), storedRun);
       // The same (program, cycle, runDate) asked again is the same run, unless it ended without success.
       if (existing && !['failed', 'cancelled'].includes(existing.value.status)) continue;
-      writes.push(existing ? { op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: run } : { op: 'create', rowKey: runRowKey(run.runId), value: run });
-      runs.push(run);
+      const queued = existing ? nextAttempt(existing.value, run) : run;
+      writes.push(existing ? { op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: queued } : { op: 'create', rowKey: runRowKey(run.runId), value: queued });
+      runs.push(queued);
     }
     return {
       writes,
@@ -239,6 +248,28 @@ export async function resync(deps: AdminDeps, principal: Principal): Promise<{ r
       audit: { action: 'resync', target: 'programs', before: null, after: { runs: created.map((r) => r.runId) } },
       messages: created.map((r) => importMessage(principal.tenantId, r)),
       result: { runs: created.map(accepted) },
+    };
+  });
+}
+
+/** POST /api/imports/{runId}/retry: a failed or cancelled import again, as a fresh attempt. */
+export async function retryImport(deps: AdminDeps, principal: Principal, runId: string): Promise<{ runs: AcceptedRun[] }> {
+  await requireConsent(deps, principal.tenantId);
+  return applyChange(deps, principal, async () => {
+    const existing = await deps.store.get(principal.tenantId, runRowKey(runId), storedRun);
+    if (!existing || existing.value.kind !== 'import') throw notFound(`Import run ${runId}`);
+    const { value: run } = existing;
+    if (run.status !== 'failed' && run.status !== 'cancelled') throw new DomainError('conflict', `Run ${runId} is ${run.status}: only a failed or cancelled import can be retried.`);
+    const program = await deps.store.get(principal.tenantId, programKey(run.programId as string), storedProgram);
+    if (!program?.value.enabled || !program.value.cycles.some((c) => c.cycleId === run.cycleId)) {
+      throw new DomainError('conflict', `Program ${run.programId} is not enabled or no longer has cycle ${run.cycleId}: enable it to import again.`);
+    }
+    const fresh = nextAttempt(run, newRun({ runId, kind: 'import', programId: run.programId, cycleId: run.cycleId, runDate: run.runDate, window: run.window }, deps.now()));
+    return {
+      writes: [{ op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: fresh }],
+      audit: { action: 'import.retry', target: `imports/${runId}`, before: run, after: fresh },
+      messages: [importMessage(principal.tenantId, fresh)],
+      result: { runs: [accepted(fresh)] },
     };
   });
 }

@@ -99,6 +99,12 @@ export const storedRun = z.object({
   runDate: dateSchema.nullable(),
   window: z.object({ from: dateSchema, to: dateSchema }).nullable(),
   status: runStatus,
+  /**
+   * Import runs: which attempt of the run this is. A failed or cancelled run asked for again is a new
+   * attempt under the same id, whose values are written to partitions of their own (dataRunId), so
+   * they never mix with a stale partial attempt, and messages of an earlier attempt are ignored.
+   */
+  attempt: z.number().int().min(1).default(1),
   progress: z.object({ employees: z.number(), chunksDone: z.number(), chunksTotal: z.number().nullable() }),
   invalidRows: z.number(),
   matchedEmployees: z.number(),

@@ -76,6 +76,7 @@ export function newRun(fields: Pick<StoredRun, 'runId' | 'kind'> & Partial<Store
     runDate: null,
     window: null,
     status: 'queued',
+    attempt: 1,
     progress: { employees: 0, chunksDone: 0, chunksTotal: null },
     invalidRows: 0,
     matchedEmployees: 0,

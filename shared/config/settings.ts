@@ -92,6 +92,9 @@ const settingsSchema = z.object({
   INSIGHTS_MAX_PAGE_BYTES: positiveInteger.default(128 * 1024 * 1024),
   INSIGHTS_MAX_ROWS: positiveInteger.default(30_000_000),
   INSIGHTS_MAX_PULL_SECONDS: positiveInteger.default(3_600),
+  // The sweeper of stranded runs (shared/pipeline/stranded.ts): after how long it acts.
+  RUN_RESEND_AFTER_SECONDS: positiveInteger.default(3_600),
+  RUN_STALE_AFTER_SECONDS: positiveInteger.default(4 * 3_600),
   // The tenants whose tokens the API accepts; unset: every tenant.
   AUTH_ALLOWED_TENANTS: tenantList.optional(),
   IMPORT_SCHEDULE: z

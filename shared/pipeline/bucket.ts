@@ -3,11 +3,11 @@ import { newRun, newRunId, runRowKey } from '../admin/tenant-config';
 import { bucketOf } from '../domain/aggregation';
 import { cycleSundays } from '../domain/weeks';
 import type { Stored, Write } from '../storage/tenant-store';
-import type { EmployeeValues } from '../storage/values-store';
+import type { EmployeeValues, RunScope } from '../storage/values-store';
 import { reportRefreshWrite } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
 import { chunksDone, markChunkDone } from './chunk-progress';
-import { cancelRun, changeRun, isFinished, type RunChange } from './runs';
+import { cancelRun, changeRun, consentGranted, dataRunId, isFinished, type RunChange } from './runs';
 import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue';
 
 // insights-bucket: bucket one chunk of employees with the current ranges, write them to Table Storage
@@ -17,14 +17,15 @@ import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue
 
 export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): Promise<void> {
   const { tenantId, runId } = message;
-  // One round of reads, then the chunk's one write: a chunk costs little besides the write. Consent
-  // needs no read of its own: revoking it cancels the tenant's runs in the same transaction.
+  // One round of reads, then the chunk's one write, then one round of reads that makes sure no
+  // deletion was accepted meanwhile (see afterWrite).
   const [run, attributes, program] = await Promise.all([
     deps.store.get(tenantId, runRowKey(runId), storedRun),
     deps.store.list(tenantId, 'attribute:', storedAttribute),
     deps.store.get(tenantId, `program:${message.programId}`, storedProgram),
   ]);
-  if (!run || isFinished(run.value)) return;
+  // A chunk of an earlier attempt, or of a run that ended, writes nothing.
+  if (!run || isFinished(run.value) || run.value.attempt !== message.attempt) return;
   if (!program?.value.enabled) {
     await cancelRun(deps, tenantId, runId, 'the program was disabled');
     return;
@@ -42,16 +43,53 @@ export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): P
     ),
   }));
   // Writing a chunk again (a duplicate message) writes the same entities.
-  await deps.values.write({ tenantId, programId: message.programId, cycleId: message.cycleId, runId }, employees);
-  if (!(await markChunkDone(deps, tenantId, runId, message.index, total))) return;
+  const scope = { tenantId, programId: message.programId, cycleId: message.cycleId, runId: dataRunId(run.value) };
+  await deps.values.write(scope, employees);
+  if (!(await afterWrite(deps, message, scope, employees))) return;
+  if (!(await markChunkDone(deps, tenantId, scope.runId, message.index, total))) return;
 
   // This chunk filled its count row: if every row is full, the run is done. A retry of this message
   // gets here again (its mark is already there), so a failure before completing is not lost.
-  const progress = await chunksDone(deps, tenantId, runId);
-  await changeRun(deps, tenantId, runId, (current) => {
-    if (isFinished(current) || current.progress.chunksTotal === null || progress.done < current.progress.chunksTotal) return null;
+  const progress = await chunksDone(deps, tenantId, scope.runId);
+  await changeRun(deps, tenantId, runId, async (current) => {
+    if (isFinished(current) || current.attempt !== message.attempt || current.progress.chunksTotal === null || progress.done < current.progress.chunksTotal) return null;
+    // The run's data becomes what reports read only with consent (the run row's ETag makes this
+    // transaction fail if a deletion or the revocation cancelled it meanwhile).
+    if (!(await consentGranted(deps, tenantId))) return null;
     return completeRun(deps, tenantId, { ...current, progress: { ...current.progress, chunksDone: progress.done } }, attributes, progress.rowKeys);
   });
+}
+
+/**
+ * A deletion wins over a chunk being written (README "Data lifecycle"): a deletion first cancels the
+ * runs in flight, then deletes, and consent revocation cancels them too. So after writing, the chunk
+ * reads its run, consent and attributes again. If the run stopped or consent went, the deletion may
+ * have scanned before this write landed: the chunk deletes what it wrote. A metric deleted as an
+ * attribute meanwhile is taken out of what it wrote. Either way no deleted data outlives the deletion.
+ * Returns whether the chunk may count itself done.
+ */
+async function afterWrite(deps: PipelineDeps, message: BucketMessage, scope: RunScope, written: EmployeeValues[]): Promise<boolean> {
+  const { tenantId, runId } = message;
+  const [run, consent, attributes] = await Promise.all([
+    deps.store.get(tenantId, runRowKey(runId), storedRun),
+    consentGranted(deps, tenantId),
+    deps.store.list(tenantId, 'attribute:', storedAttribute),
+  ]);
+  const stillRunning = run !== undefined && run.value.attempt === message.attempt && !isFinished(run.value);
+  if (!stillRunning || !consent) {
+    await deps.values.deleteEmployees(scope, written.map((e) => e.employeeKey));
+    if (!consent) await cancelRun(deps, tenantId, runId, 'consent revoked');
+    return false;
+  }
+  const current = new Set(attributes.map((a) => a.value.metricId));
+  const removed = [...new Set(written.flatMap((e) => Object.keys(e.metrics)))].filter((metricId) => !current.has(metricId));
+  if (removed.length > 0) {
+    await deps.values.replaceExisting(
+      scope,
+      written.map((e) => ({ employeeKey: e.employeeKey, metrics: Object.fromEntries(Object.entries(e.metrics).filter(([metricId]) => current.has(metricId))) })),
+    );
+  }
+  return true;
 }
 
 /**
@@ -62,6 +100,7 @@ export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): P
 export async function completeRun(deps: PipelineDeps, tenantId: string, run: StoredRun, attributes: Stored<StoredAttribute>[], progressRowKeys: readonly string[] = []): Promise<RunChange> {
   const now = deps.now().toISOString();
   const done: StoredRun = { ...run, status: 'succeeded', finishedAt: now, error: null };
+  const runData = dataRunId(run);
   const programId = run.programId as string;
   const cycleId = run.cycleId as string;
   const runDate = run.runDate as string;
@@ -78,18 +117,18 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
   ]);
   const cycle = program?.value.cycles.find((c) => c.cycleId === cycleId);
   if (state && state.value.currentRunDate > runDate) {
-    supersede(run.runId);
+    supersede(runData);
   } else {
     const next: StoredCycleState = {
       programId,
       cycleId,
-      currentRunId: run.runId,
+      currentRunId: runData,
       currentRunDate: runDate,
       final: (state?.value.final ?? false) || (cycle !== undefined && runDate >= cycleSundays(cycle).last),
       updatedAt: now,
     };
     writes.push(state ? { op: 'replace', rowKey: state.rowKey, etag: state.etag, value: next } : { op: 'create', rowKey: cycleStateKey(programId, cycleId), value: next });
-    if (state && state.value.currentRunId !== run.runId) supersede(state.value.currentRunId);
+    if (state && state.value.currentRunId !== runData) supersede(state.value.currentRunId);
     // The cycle's reports now read this run's buckets.
     writes.push(refresh.write);
     messages.push(refresh.message);

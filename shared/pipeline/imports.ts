@@ -10,7 +10,7 @@ import { bucketOf } from '../domain/aggregation';
 import type { PipelineDeps } from './deps';
 import { chunksDone } from './chunk-progress';
 import { scheduleTenant } from './schedule';
-import { importsInFlight } from './runs';
+import { dataRunId, importsInFlight } from './runs';
 import { requireConsent } from '../admin/tenant-config';
 
 // The read side of imports for administrators: runs, the schedule run on demand, and how employees
@@ -21,7 +21,7 @@ export type RunView = StoredRun;
 /** A running import's chunks are counted apart from its row (chunk-progress.ts): add them in. */
 async function withLiveProgress(deps: PipelineDeps, tenantId: string, run: StoredRun): Promise<RunView> {
   if (run.kind !== 'import' || run.status !== 'running' || run.progress.chunksTotal === null) return run;
-  return { ...run, progress: { ...run.progress, chunksDone: (await chunksDone(deps, tenantId, run.runId)).done } };
+  return { ...run, progress: { ...run.progress, chunksDone: (await chunksDone(deps, tenantId, dataRunId(run))).done } };
 }
 
 export async function listRuns(deps: PipelineDeps, principal: Principal, filter: { programId?: string | undefined; cycleId?: string | undefined }): Promise<RunView[]> {
@@ -62,6 +62,8 @@ export async function distribution(
   query: { programId: string; cycleId: string; max?: Ranges | undefined },
 ): Promise<{ metricId: string; programId: string; cycleId: string; max: Ranges; preview: boolean; runId: string | null; buckets: DistributionBucket[] }> {
   const { tenantId } = principal;
+  // Counts of employees are numbers derived from Insights data: none is shown without consent.
+  await requireConsent(deps, tenantId);
   if (query.max) {
     const problems = rangeProblems(query.max, 'query.max');
     if (problems.length > 0) throw ruleViolation(problems);

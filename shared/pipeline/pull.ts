@@ -20,9 +20,10 @@ const maxChunkJsonBytes = Math.floor((maxEncodedBytes * 3) / 4) - 2048;
 export async function pull(deps: PipelineDeps, message: PullMessage): Promise<void> {
   const { tenantId, runId } = message;
   const started = await changeRun(deps, tenantId, runId, (run) =>
-    isFinished(run) ? null : { run: { ...run, status: 'running', startedAt: run.startedAt ?? deps.now().toISOString() } },
+    isFinished(run) || run.attempt !== message.attempt ? null : { run: { ...run, status: 'running', startedAt: run.startedAt ?? deps.now().toISOString() } },
   );
-  if (!started || isFinished(started)) return;
+  // A message of an earlier attempt of the run has nothing left to do.
+  if (!started || isFinished(started) || started.attempt !== message.attempt) return;
   if (!(await consentGranted(deps, tenantId))) {
     await cancelRun(deps, tenantId, runId, 'consent revoked');
     return;
@@ -56,11 +57,11 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
     unmatchedInsightsPersons: persons - employees,
   });
   if (plan.chunks.length === 0) {
-    await changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : completeRun(deps, tenantId, totals(run), attributes)));
+    await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : completeRun(deps, tenantId, totals(run), attributes)));
     return;
   }
-  const recorded = await changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : { run: totals(run) }));
-  if (!recorded || isFinished(recorded)) return;
+  const recorded = await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : { run: totals(run) }));
+  if (!recorded || isFinished(recorded) || recorded.attempt !== message.attempt) return;
   await sendAll(deps, plan.chunks.length, (index) => chunkMessage(message, aggregator, plan.chunks[index]!, index));
 }
 
@@ -125,6 +126,7 @@ function chunkMessage(message: PullMessage, aggregator: WindowAggregator, chunk:
       runId: message.runId,
       programId: message.programId,
       cycleId: message.cycleId,
+      attempt: message.attempt,
       index,
       employees: chunk.keys.map((key) => entryOf(key, aggregator.aggregateOf(key))),
     },

@@ -5,7 +5,7 @@ import type { Write } from '../storage/tenant-store';
 import type { RunScope } from '../storage/values-store';
 import { requestReportRefresh } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
-import { cancelRun, changeRun, consentGranted, isFinished } from './runs';
+import { cancelInFlight, cancelRun, changeRun, consentGranted, dataRunId, isFinished } from './runs';
 import type { ReprocessMessage } from './work-queue';
 
 // insights-reprocess: work on stored values without pulling again (SPEC sections 7 and 11):
@@ -35,13 +35,16 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
     await rebucket(deps, tenantId, message.metricId);
     await requestReportRefresh(deps, tenantId, await currentRuns(deps, tenantId));
   } else if ('metricId' in message.scope) {
+    // Every import's partitions, in flight ones included: a chunk written before this scan is cleaned
+    // here, one written after it sees the attribute gone and cleans itself (bucket.ts).
     const metricId = message.scope.metricId;
-    const runs = await currentRuns(deps, tenantId);
-    for (const scope of runs) await deps.values.removeMetric(scope, metricId, allMetricIds);
-    await requestReportRefresh(deps, tenantId, runs);
+    for (const scope of await importPartitions(deps, tenantId)) await deps.values.removeMetric(scope, metricId, allMetricIds);
+    await requestReportRefresh(deps, tenantId, await currentRuns(deps, tenantId));
   } else {
     const programId = 'programId' in message.scope ? message.scope.programId : undefined;
     const runs = await currentRuns(deps, tenantId, programId);
+    // Nothing in flight may write after the deletion: cancel it first, then delete everything.
+    await cancelInFlight(deps, tenantId, programId ? 'the program was disabled' : 'the imported data was deleted', (r) => programId === undefined || r.programId === programId);
     await deleteImportedData(deps, tenantId, programId);
     // Their reports become unavailable (and their stored numbers are deleted) once recomputed.
     await requestReportRefresh(deps, tenantId, runs);
@@ -70,14 +73,19 @@ async function rebucket(deps: PipelineDeps, tenantId: string, metricId: string):
   }
 }
 
-/** Deletes the data of every import run (of one program, or of the tenant) and forgets the cycles' current runs. */
-async function deleteImportedData(deps: PipelineDeps, tenantId: string, programId: string | undefined): Promise<void> {
+/** The partitions every attempt of every import run of the tenant (or of one program) may have written. */
+async function importPartitions(deps: PipelineDeps, tenantId: string, programId?: string): Promise<RunScope[]> {
   const runs = (await deps.store.list(tenantId, 'run:', storedRun)).filter(
     (r) => r.value.kind === 'import' && r.value.programId !== null && r.value.cycleId !== null && (programId === undefined || r.value.programId === programId),
   );
-  for (const { value: run } of runs) {
-    await deps.values.deleteRun({ tenantId, programId: run.programId as string, cycleId: run.cycleId as string, runId: run.runId });
-  }
+  return runs.flatMap(({ value: run }) =>
+    Array.from({ length: run.attempt }, (_, i) => ({ tenantId, programId: run.programId as string, cycleId: run.cycleId as string, runId: dataRunId({ runId: run.runId, attempt: i + 1 }) })),
+  );
+}
+
+/** Deletes the data of every import run (of one program, or of the tenant) and forgets the cycles' current runs. */
+async function deleteImportedData(deps: PipelineDeps, tenantId: string, programId: string | undefined): Promise<void> {
+  for (const scope of await importPartitions(deps, tenantId, programId)) await deps.values.deleteRun(scope);
   const states = await deps.store.list(tenantId, programId ? `cycle:${programId}:` : 'cycle:', storedCycleState);
   for (let i = 0; i < states.length; i += 100) {
     await deps.store.commit(tenantId, states.slice(i, i + 100).map((s): Write => ({ op: 'delete', rowKey: s.rowKey })));

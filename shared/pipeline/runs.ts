@@ -1,7 +1,7 @@
 import { runRowKey, type AdminDeps } from '../admin/tenant-config';
 import { storedConsent, storedRun, type StoredRun } from '../admin/schemas';
 import { ConcurrencyError, type Write } from '../storage/tenant-store';
-import type { QueuedMessage } from './work-queue';
+import { queueNames, type QueuedMessage } from './work-queue';
 
 // Run records change as the pipeline works on them (SPEC section 11). Every change is a read-decide-
 // write on the tenant's partition with the run's ETag, retried on a concurrent change, so parallel
@@ -43,16 +43,40 @@ export async function changeRun(
 
 export const isFinished = (run: StoredRun) => run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled';
 
+/** The id of the partitions an import run's attempt writes its values to (values-store.ts). */
+export const dataRunId = (run: Pick<StoredRun, 'runId' | 'attempt'>) => (run.attempt > 1 ? `${run.runId}~a${run.attempt}` : run.runId);
+
+/**
+ * An import run ending without success: the values its attempt may already have written are deleted
+ * (they belong to no report). Its attempt's partitions are its own, so a later attempt of the same run
+ * never loses data to this deletion, and a chunk still in flight cleans up after itself (bucket.ts).
+ */
+function endUnsuccessfully(deps: AdminDeps, tenantId: string, run: StoredRun, status: 'failed' | 'cancelled', reason: string): RunChange {
+  if (isFinished(run)) return null;
+  const ended: StoredRun = { ...run, status, error: reason, finishedAt: deps.now().toISOString() };
+  if (run.kind !== 'import' || run.programId === null || run.cycleId === null || run.status === 'queued') return { run: ended };
+  const scope = { supersededRun: { programId: run.programId, cycleId: run.cycleId, runId: dataRunId(run) } };
+  return { run: ended, messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId: run.runId, scope } }] };
+}
+
 export function failRun(deps: AdminDeps, tenantId: string, runId: string, reason: string): Promise<StoredRun | undefined> {
-  return changeRun(deps, tenantId, runId, (run) =>
-    isFinished(run) ? null : { run: { ...run, status: 'failed', error: reason, finishedAt: deps.now().toISOString() } },
-  );
+  return changeRun(deps, tenantId, runId, (run) => endUnsuccessfully(deps, tenantId, run, 'failed', reason));
 }
 
 export function cancelRun(deps: AdminDeps, tenantId: string, runId: string, reason: string): Promise<StoredRun | undefined> {
-  return changeRun(deps, tenantId, runId, (run) =>
-    isFinished(run) ? null : { run: { ...run, status: 'cancelled', error: reason, finishedAt: deps.now().toISOString() } },
-  );
+  return changeRun(deps, tenantId, runId, (run) => endUnsuccessfully(deps, tenantId, run, 'cancelled', reason));
+}
+
+/**
+ * Cancels every import or re-bucketing run of the tenant that is queued or running and matches
+ * `which`. Deletions call this before they delete, so that nothing in flight writes after them;
+ * deletion runs themselves are never cancelled.
+ */
+export async function cancelInFlight(deps: AdminDeps, tenantId: string, reason: string, which: (run: StoredRun) => boolean = () => true): Promise<number> {
+  const runs = await deps.store.list(tenantId, 'run:', storedRun);
+  const active = runs.filter(({ value: r }) => (r.kind === 'import' || r.kind === 'rebucket') && (r.status === 'queued' || r.status === 'running') && which(r));
+  for (const { value: run } of active) await cancelRun(deps, tenantId, run.runId, reason);
+  return active.length;
 }
 
 export async function consentGranted(deps: AdminDeps, tenantId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { cycleStateKey, storedCycleState, storedProgram, storedRun, type StoredRun } from '../admin/schemas';
-import { importRun } from '../admin/programs';
+import { importMessage, importRun, nextAttempt } from '../admin/programs';
 import { runRowKey, type AdminDeps } from '../admin/tenant-config';
 import { cycleSundays } from '../domain/weeks';
 import type { Write } from '../storage/tenant-store';
@@ -25,12 +25,15 @@ export async function scheduleTenant(deps: AdminDeps, tenantId: string, runDate:
     if (!program.enabled) continue;
     for (const cycle of program.cycles) {
       if (cycleSundays(cycle).first > runDate || final.has(cycleStateKey(program.programId, cycle.cycleId))) continue;
-      const run = importRun(tenantId, program.programId, cycle, runDate, now);
+      let run = importRun(tenantId, program.programId, cycle, runDate, now);
       const existing = await deps.store.get(tenantId, runRowKey(run.runId), storedRun);
       if (existing?.value.status === 'running' || existing?.value.status === 'succeeded') continue;
       // A run still queued is sent again: its first message may have been lost between the commit and
       // the send, and a duplicate pull is harmless.
-      if (existing?.value.status !== 'queued') {
+      if (existing?.value.status === 'queued') {
+        run = existing.value;
+      } else {
+        if (existing) run = nextAttempt(existing.value, run);
         const write: Write = existing ? { op: 'replace', rowKey: existing.rowKey, etag: existing.etag, value: run } : { op: 'create', rowKey: runRowKey(run.runId), value: run };
         try {
           await deps.store.commit(tenantId, [write]);
@@ -38,11 +41,7 @@ export async function scheduleTenant(deps: AdminDeps, tenantId: string, runDate:
           continue; // queued concurrently by another scheduler: that one sends the message
         }
       }
-      const message: QueuedMessage = {
-        queue: queueNames.pull,
-        body: { kind: 'pull', tenantId, runId: run.runId, programId: program.programId, cycleId: cycle.cycleId, runDate },
-      };
-      await deps.queues.send(message);
+      await deps.queues.send(importMessage(tenantId, run));
       queued.push(run);
     }
   }

@@ -14,6 +14,8 @@ export const pullMessage = z.object({
   programId: z.string(),
   cycleId: z.string(),
   runDate: z.string(),
+  /** The run's attempt this message belongs to; a message of an earlier attempt does nothing. */
+  attempt: z.number().int().min(1).default(1),
 });
 export type PullMessage = z.infer<typeof pullMessage>;
 
@@ -24,6 +26,7 @@ export const bucketMessage = z.object({
   runId: z.string(),
   programId: z.string(),
   cycleId: z.string(),
+  attempt: z.number().int().min(1).default(1),
   index: z.number().int().min(0),
   employees: z.array(z.tuple([z.string(), z.record(z.string(), z.tuple([z.number(), z.number().int().min(1)]))])),
 });
@@ -57,6 +60,18 @@ export interface QueuedMessage {
 
 export const maxEncodedBytes = 64 * 1024;
 
+/**
+ * How long a message may wait in its queue. Bucket messages carry employees' window sums, so they
+ * expire after a day (well under the queues' default of 7 days): per-person values never linger in a
+ * queue; a run whose chunk expired is failed by the sweeper long before. Other messages carry ids only.
+ */
+export const messageTimeToLiveSeconds: Record<QueueName, number> = {
+  'insights-pull': 7 * 24 * 3600,
+  'insights-bucket': 24 * 3600,
+  'insights-reprocess': 7 * 24 * 3600,
+  'report-refresh': 7 * 24 * 3600,
+};
+
 export function encodeMessage(body: unknown): string {
   return Buffer.from(JSON.stringify(body)).toString('base64');
 }
@@ -82,6 +97,6 @@ export class WorkQueues {
       this.#created.set(message.queue, created);
     }
     await created;
-    await queue.sendMessage(encoded);
+    await queue.sendMessage(encoded, { messageTimeToLive: messageTimeToLiveSeconds[message.queue] });
   }
 }

@@ -106,6 +106,29 @@ export class ValuesStore {
     for (let shard = 0; shard < shardCount; shard++) yield* this.scanShard(scope, shard, metricIds);
   }
 
+  /**
+   * Changes entities that exist, never creating one: a deletion that got there first stays a deletion.
+   * A transaction fails whole on one missing entity, so then the actions go one by one, skipping those.
+   */
+  async #changeExisting(actions: TransactionAction[], concurrency: number): Promise<void> {
+    await this.#ensureTable();
+    try {
+      await submitByPartition(this.#table, actions, concurrency);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      await runLimited(actions, concurrency, async (action) => {
+        await this.#table.submitTransaction([action]).catch((e: { statusCode?: number }) => {
+          if (e.statusCode !== 404) throw e;
+        });
+      });
+    }
+  }
+
+  /** Replaces the entities of employees of a run that still exist (never recreating a deleted one). */
+  async replaceExisting(scope: RunScope, employees: readonly EmployeeValues[], concurrency = 8): Promise<void> {
+    await this.#changeExisting(employees.map((employee): TransactionAction => ['update', toEntity(scope, employee), 'Replace']), concurrency);
+  }
+
   /** Sets new buckets (merging, other properties untouched). */
   async setBuckets(scope: RunScope, metricId: string, buckets: readonly { employeeKey: string; bucket: 1 | 2 | 3 | 4 }[], concurrency = 8): Promise<void> {
     const actions = buckets.map(
@@ -115,8 +138,7 @@ export class ValuesStore {
         'Merge',
       ],
     );
-    await this.#ensureTable();
-    await submitByPartition(this.#table, actions, concurrency);
+    await this.#changeExisting(actions, concurrency);
   }
 
   /** Removes a metric's values from every employee of a run. */
@@ -126,9 +148,17 @@ export class ValuesStore {
     for await (const employee of this.scan(scope, [metricId, ...remaining])) {
       if (!employee.metrics[metricId]) continue;
       const { [metricId]: _removed, ...metrics } = employee.metrics;
-      actions.push(['upsert', toEntity(scope, { employeeKey: employee.employeeKey, metrics }), 'Replace']);
+      actions.push(['update', toEntity(scope, { employeeKey: employee.employeeKey, metrics }), 'Replace']);
     }
-    await submitByPartition(this.#table, actions, concurrency);
+    await this.#changeExisting(actions, concurrency);
+  }
+
+  /** Deletes the entities of some employees of a run (those that exist). */
+  async deleteEmployees(scope: RunScope, employeeKeys: readonly string[], concurrency = 8): Promise<void> {
+    await this.#changeExisting(
+      employeeKeys.map((employeeKey): TransactionAction => ['delete', { partitionKey: partitionKey(scope, shardOf(employeeKey)), rowKey: rowKeyOf(employeeKey) }]),
+      concurrency,
+    );
   }
 
   /** Deletes every entity of a run. */

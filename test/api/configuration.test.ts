@@ -266,7 +266,7 @@ describe('programs', () => {
     if (spring) expect(spring.runDate).toBe('2026-03-15'); // the Sunday on or before 2026-03-20
     const pulls = await stack.queueMessages('insights-pull');
     for (const run of enabled.body.runs) {
-      expect(pulls).toContainEqual({ kind: 'pull', tenantId: t.tenantId, runId: run.runId, programId: 'engagement', cycleId: run.cycleId, runDate: run.runDate });
+      expect(pulls).toContainEqual({ kind: 'pull', tenantId: t.tenantId, runId: run.runId, programId: 'engagement', cycleId: run.cycleId, runDate: run.runDate, attempt: 1 });
     }
     const program = (await t.call('GET', '/api/programs/engagement', t.admin)).body;
     expect(program.enabled).toBe(true);

@@ -27,6 +27,8 @@ describe('parseSettings', () => {
       INSIGHTS_MAX_PAGE_BYTES: 128 * 1024 * 1024,
       INSIGHTS_MAX_ROWS: 30_000_000,
       INSIGHTS_MAX_PULL_SECONDS: 3_600,
+      RUN_RESEND_AFTER_SECONDS: 3_600,
+      RUN_STALE_AFTER_SECONDS: 4 * 3_600,
     });
   });
 

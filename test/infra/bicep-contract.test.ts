@@ -149,6 +149,8 @@ describe('Bicep: app settings', () => {
     INSIGHTS_MAX_PAGE_BYTES: 'as INSIGHTS_MAX_PAGES',
     INSIGHTS_MAX_ROWS: 'as INSIGHTS_MAX_PAGES',
     INSIGHTS_MAX_PULL_SECONDS: 'as INSIGHTS_MAX_PAGES',
+    RUN_RESEND_AFTER_SECONDS: 'the sweeper\'s default suits; an operator may set it',
+    RUN_STALE_AFTER_SECONDS: 'as RUN_RESEND_AFTER_SECONDS',
   };
   // Settings the template sets only in some configurations.
   const conditional = ['INSIGHTS_CLIENT_SECRET', 'INSIGHTS_IDENTITY_CLIENT_ID', 'AUTH_ALLOWED_TENANTS'];

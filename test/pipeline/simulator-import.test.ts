@@ -186,14 +186,19 @@ describe('a message failing its last try', () => {
       const from = stack.logs.length;
       const runId = await enableAndDrain(t);
       const run = await t.run(runId);
-      // Every chunk's message was tried five times, and each try failed.
+      // Chunk messages were tried until the first one failed its fifth try, which failed the run (the
+      // others' later deliveries then find the run ended); every try that wrote failed.
       const outcomes = executions('insightsBucket', from);
-      expect(outcomes).toHaveLength(5 * run.progress.chunksTotal!);
-      expect(new Set(outcomes)).toEqual(new Set(['Failed']));
+      expect(outcomes.filter((o) => o === 'Failed').length).toBeGreaterThanOrEqual(5);
+      expect(outcomes.length).toBeLessThanOrEqual(5 * run.progress.chunksTotal!);
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/\(after 5 tries\)$/);
-      const poisoned = (await stack.queueMessages('insights-bucket-poison')) as { runId: string }[];
-      expect(poisoned.map((m) => m.runId)).toContain(runId);
+      // The messages that failed five times went to insights-bucket-poison, where its poison function
+      // took them (the run was already failed, with the reason of its last try, which stays).
+      const poisoned = executions('insightsBucketPoison', from);
+      expect(poisoned.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(poisoned)).toEqual(new Set(['Succeeded']));
+      expect(await stack.queueMessages('insights-bucket-poison')).toEqual([]);
       expect(await storedEntities(stack, t.tenantId)).toEqual([]);
     });
   });

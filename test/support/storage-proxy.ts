@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest, createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningAzurite } from './local-stack';
@@ -15,7 +16,11 @@ export interface ProxiedRequest {
 }
 
 /** forward: as sent; duplicate: sent twice (the client sees the second answer); fail: answered by the proxy. */
-export type ProxyAction = 'forward' | 'duplicate' | { fail: number };
+/**
+ * `lose`: a queue send that the sender sees succeed but that never reaches the queue (answered by the
+ * proxy as Azure Storage answers a send), as a message lost between a commit and its send.
+ */
+export type ProxyAction = 'forward' | 'duplicate' | 'lose' | { fail: number };
 
 export interface StorageProxy {
   /** Azurite's connection string with the queue and table endpoints replaced by the proxy's. */
@@ -45,6 +50,19 @@ export async function startStorageProxy(azurite: RunningAzurite): Promise<Storag
         if (typeof action === 'object') {
           const payload = JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { lang: 'en-US', value: 'The server is busy (injected by the test proxy).' } } });
           outgoing.writeHead(action.fail, { 'content-type': 'application/json', 'x-ms-error-code': 'ServerBusy' }).end(payload);
+          return;
+        }
+        if (action === 'lose') {
+          const now = new Date();
+          const later = new Date(now.getTime() + 7 * 24 * 3600 * 1000).toUTCString();
+          const xml =
+            '<?xml version="1.0" encoding="utf-8"?><QueueMessagesList><QueueMessage>' +
+            `<MessageId>${randomUUID()}</MessageId><InsertionTime>${now.toUTCString()}</InsertionTime><ExpirationTime>${later}</ExpirationTime>` +
+            `<PopReceipt>${Buffer.from(randomUUID()).toString('base64')}</PopReceipt><TimeNextVisible>${now.toUTCString()}</TimeNextVisible>` +
+            '</QueueMessage></QueueMessagesList>';
+          outgoing
+            .writeHead(201, { 'content-type': 'application/xml', 'x-ms-request-id': randomUUID(), 'x-ms-version': String(incoming.headers['x-ms-version'] ?? ''), date: now.toUTCString() })
+            .end(xml);
           return;
         }
         const send = () => forward(target, incoming.method ?? 'GET', path, incoming.headers, body);
