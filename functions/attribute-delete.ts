@@ -11,6 +11,6 @@ export const attributeDelete = defineRoute({
   audiences: ['glintAdmin'],
   params: z.object({ metricId: z.string().max(64) }),
   responses: { 202: { description: 'Deletion queued', schema: z.object({ runId: z.string() }) } },
-  errors: [404, 409],
-  handler: async ({ services, principal, params }) => ({ status: 202, body: await deleteAttribute(services, principal, params.metricId) }),
+  errors: [404, 409, 412],
+  handler: async ({ services, principal, params, ifMatch }) => ({ status: 202, body: await deleteAttribute(services, principal, params.metricId, ifMatch) }),
 });

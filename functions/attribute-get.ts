@@ -13,5 +13,8 @@ export const attributeGet = defineRoute({
   params: z.object({ metricId: z.string().max(64) }),
   responses: { 200: { description: 'The attribute', schema: attributeView } },
   errors: [404],
-  handler: async ({ services, principal, params }) => ({ status: 200, body: await getAttribute(services, principal, params.metricId) }),
+  handler: async ({ services, principal, params }) => {
+    const { view, etag } = await getAttribute(services, principal, params.metricId);
+    return { status: 200, body: view, headers: { ETag: etag } };
+  },
 });

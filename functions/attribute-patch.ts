@@ -13,6 +13,6 @@ export const attributePatch = defineRoute({
   params: z.object({ metricId: z.string().max(64) }),
   body: attributePatchBody,
   responses: { 200: { description: 'Updated', schema: attributeView } },
-  errors: [404, 409, 422],
-  handler: async ({ services, principal, params, body }) => ({ status: 200, body: await updateAttributeRoles(services, principal, params.metricId, body.roles) }),
+  errors: [404, 409, 412, 422],
+  handler: async ({ services, principal, params, body, ifMatch }) => ({ status: 200, body: await updateAttributeRoles(services, principal, params.metricId, body.roles, ifMatch) }),
 });

@@ -13,6 +13,6 @@ export const attributeRangesPut = defineRoute({
   params: z.object({ metricId: z.string().max(64) }),
   body: rangesBody,
   responses: { 202: { description: 'Re-bucketing queued', schema: z.object({ runId: z.string() }) } },
-  errors: [404, 409, 422],
-  handler: async ({ services, principal, params, body }) => ({ status: 202, body: await setAttributeRanges(services, principal, params.metricId, body.max) }),
+  errors: [404, 409, 412, 422],
+  handler: async ({ services, principal, params, body, ifMatch }) => ({ status: 202, body: await setAttributeRanges(services, principal, params.metricId, body.max, ifMatch) }),
 });

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { confidentialitySchema } from '../shared/admin/schemas';
-import { getConfidentiality } from '../shared/admin/settings';
+import { readConfidentiality } from '../shared/admin/settings';
 
 export const confidentialityGet = defineRoute({
   name: 'confidentialityGet',
@@ -10,5 +10,8 @@ export const confidentialityGet = defineRoute({
   summary: 'The confidentiality thresholds of reports',
   audiences: ['glintAdmin'],
   responses: { 200: { description: 'The thresholds', schema: confidentialitySchema } },
-  handler: async ({ services, principal }) => ({ status: 200, body: await getConfidentiality(services, principal.tenantId) }),
+  handler: async ({ services, principal }) => {
+    const { view, etag } = await readConfidentiality(services, principal);
+    return { status: 200, body: view, ...(etag ? { headers: { ETag: etag } } : {}) };
+  },
 });

@@ -11,6 +11,6 @@ export const confidentialityPut = defineRoute({
   audiences: ['glintAdmin'],
   body: confidentialitySchema,
   responses: { 200: { description: 'The thresholds', schema: confidentialitySchema } },
-  errors: [409, 422],
-  handler: async ({ services, principal, body }) => ({ status: 200, body: await putConfidentiality(services, principal, body) }),
+  errors: [409, 412, 422],
+  handler: async ({ services, principal, body, ifMatch }) => ({ status: 200, body: await putConfidentiality(services, principal, body, ifMatch) }),
 });

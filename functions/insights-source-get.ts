@@ -11,5 +11,8 @@ export const insightsSourceGet = defineRoute({
   audiences: ['glintAdmin'],
   responses: { 200: { description: 'The source', schema: storedSource } },
   errors: [404],
-  handler: async ({ services, principal }) => ({ status: 200, body: await getSource(services, principal) }),
+  handler: async ({ services, principal }) => {
+    const { view, etag } = await getSource(services, principal);
+    return { status: 200, body: view, headers: { ETag: etag } };
+  },
 });

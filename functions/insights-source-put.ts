@@ -11,6 +11,6 @@ export const insightsSourcePut = defineRoute({
   audiences: ['glintAdmin'],
   body: sourceBody,
   responses: { 200: { description: 'The source', schema: storedSource } },
-  errors: [409, 422],
-  handler: async ({ services, principal, body }) => ({ status: 200, body: await putSource(services, principal, body) }),
+  errors: [409, 412, 422],
+  handler: async ({ services, principal, body, ifMatch }) => ({ status: 200, body: await putSource(services, principal, body, ifMatch) }),
 });

@@ -59,10 +59,11 @@ export async function listAttributes(deps: AdminDeps, principal: Principal): Pro
   return (await deps.store.list(principal.tenantId, 'attribute:', storedAttribute)).map((a) => attributeView(a.value));
 }
 
-export async function getAttribute(deps: AdminDeps, principal: Principal, metricId: string): Promise<AttributeView> {
+/** The attribute, and the ETag of its version (what a later If-Match names). */
+export async function getAttribute(deps: AdminDeps, principal: Principal, metricId: string): Promise<{ view: AttributeView; etag: string }> {
   const stored = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
   if (!stored) throw notFound(`Attribute ${metricId}`);
-  return attributeView(stored.value);
+  return { view: attributeView(stored.value), etag: stored.etag };
 }
 
 export async function createAttribute(deps: AdminDeps, principal: Principal, input: { metricId: string; roles: AttributeRole[] }): Promise<AttributeView> {
@@ -84,7 +85,7 @@ export async function createAttribute(deps: AdminDeps, principal: Principal, inp
   });
 }
 
-export async function updateAttributeRoles(deps: AdminDeps, principal: Principal, metricId: string, roles: AttributeRole[]): Promise<AttributeView> {
+export async function updateAttributeRoles(deps: AdminDeps, principal: Principal, metricId: string, roles: AttributeRole[], ifMatch?: string): Promise<AttributeView> {
   return applyChange(deps, principal, async () => {
     const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
     if (!current) throw notFound(`Attribute ${metricId}`);
@@ -95,11 +96,11 @@ export async function updateAttributeRoles(deps: AdminDeps, principal: Principal
       audit: { action: 'attribute.update', target: `attribute/${metricId}`, before: current.value, after: next },
       result: attributeView(next),
     };
-  });
+  }, { rowKey: attributeKey(metricId), ifMatch });
 }
 
 /** New maxima for the whole company; every stored value of the metric is re-bucketed by the pipeline. */
-export async function setAttributeRanges(deps: AdminDeps, principal: Principal, metricId: string, max: Ranges): Promise<{ runId: string }> {
+export async function setAttributeRanges(deps: AdminDeps, principal: Principal, metricId: string, max: Ranges, ifMatch?: string): Promise<{ runId: string }> {
   const problems = rangeProblems(max, 'body.max');
   if (problems.length > 0) throw ruleViolation(problems);
   return applyChange(deps, principal, async () => {
@@ -118,11 +119,11 @@ export async function setAttributeRanges(deps: AdminDeps, principal: Principal, 
       messages: [{ queue: queueNames.reprocess, body: { kind: 'rebucket', tenantId: principal.tenantId, runId: run.runId, metricId } }],
       result: { runId: run.runId },
     };
-  });
+  }, { rowKey: attributeKey(metricId), ifMatch });
 }
 
 /** Removes the attribute; the pipeline deletes every value imported for it. */
-export async function deleteAttribute(deps: AdminDeps, principal: Principal, metricId: string): Promise<{ runId: string }> {
+export async function deleteAttribute(deps: AdminDeps, principal: Principal, metricId: string, ifMatch?: string): Promise<{ runId: string }> {
   return applyChange(deps, principal, async () => {
     const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
     if (!current) throw notFound(`Attribute ${metricId}`);
@@ -136,5 +137,5 @@ export async function deleteAttribute(deps: AdminDeps, principal: Principal, met
       messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId: principal.tenantId, runId: run.runId, scope: { metricId } } }],
       result: { runId: run.runId },
     };
-  });
+  }, { rowKey: attributeKey(metricId), ifMatch });
 }

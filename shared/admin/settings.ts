@@ -23,13 +23,13 @@ function sourceProblems(input: SourceInput, tenantId: string, policy: FeedUrlPol
   return problem ? [{ path: 'body.name', message: problem }] : [];
 }
 
-export async function getSource(deps: AdminDeps, principal: Principal): Promise<StoredSource> {
+export async function getSource(deps: AdminDeps, principal: Principal): Promise<{ view: StoredSource; etag: string }> {
   const stored = await deps.store.get(principal.tenantId, 'source', storedSource);
   if (!stored) throw notFound('An Insights source');
-  return stored.value;
+  return { view: stored.value, etag: stored.etag };
 }
 
-export async function putSource(deps: SourceDeps, principal: Principal, input: SourceInput): Promise<StoredSource> {
+export async function putSource(deps: SourceDeps, principal: Principal, input: SourceInput, ifMatch?: string): Promise<StoredSource> {
   const problems = sourceProblems(input, principal.tenantId, deps.feedUrlPolicy);
   if (problems.length > 0) throw ruleViolation(problems);
   return applyChange(deps, principal, async () => {
@@ -39,13 +39,19 @@ export async function putSource(deps: SourceDeps, principal: Principal, input: S
     const next: StoredSource = input.type === 'odata' ? { type: 'odata', url: input.url, employeeKeyColumn, updatedAt } : { type: 'file', name: input.name, employeeKeyColumn, updatedAt };
     const write: Write = current ? { op: 'replace', rowKey: 'source', etag: current.etag, value: next } : { op: 'create', rowKey: 'source', value: next };
     return { writes: [write], audit: { action: 'source.put', target: 'insights-source', before: current?.value ?? null, after: next }, result: next };
-  });
+  }, { rowKey: 'source', ifMatch });
 }
 
 const confidentialityKey = 'settings:confidentiality';
 
 export async function getConfidentiality(deps: AdminDeps, tenantId: string): Promise<Confidentiality> {
   return (await deps.store.get(tenantId, confidentialityKey, storedConfidentiality))?.value ?? defaultConfidentiality;
+}
+
+/** The thresholds and the ETag of their version (none while the defaults apply). */
+export async function readConfidentiality(deps: AdminDeps, principal: Principal): Promise<{ view: Confidentiality; etag: string | undefined }> {
+  const stored = await deps.store.get(principal.tenantId, confidentialityKey, storedConfidentiality);
+  return { view: stored?.value ?? defaultConfidentiality, etag: stored?.etag };
 }
 
 function confidentialityProblems(c: Confidentiality): FieldError[] {
@@ -57,7 +63,7 @@ function confidentialityProblems(c: Confidentiality): FieldError[] {
   return problems;
 }
 
-export async function putConfidentiality(deps: AdminDeps, principal: Principal, input: Confidentiality): Promise<Confidentiality> {
+export async function putConfidentiality(deps: AdminDeps, principal: Principal, input: Confidentiality, ifMatch?: string): Promise<Confidentiality> {
   const problems = confidentialityProblems(input);
   if (problems.length > 0) throw ruleViolation(problems);
   const result = await applyChange(deps, principal, async () => {
@@ -70,7 +76,7 @@ export async function putConfidentiality(deps: AdminDeps, principal: Principal, 
       audit: { action: 'confidentiality.put', target: 'settings/confidentiality', before: current?.value ?? defaultConfidentiality, after: input },
       result: input,
     };
-  });
+  }, { rowKey: confidentialityKey, ifMatch });
   // Reports refuse to serve numbers decided under other settings until they are recomputed.
   await requestReportRefresh(deps, principal.tenantId, await cyclesWithReports(deps, principal.tenantId));
   return result;

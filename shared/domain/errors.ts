@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'conflict'
   | 'rule-violation'
   | 'report-unavailable'
-  | 'forbidden';
+  | 'forbidden'
+  | 'precondition-failed';
 
 export interface FieldError {
   path: string;

@@ -69,6 +69,13 @@ export function resolveColumns(headers: readonly string[], options: { employeeKe
 
 type Field = RawRecord[string];
 
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a string is valid Unicode (String.prototype.isWellFormed, which the project's TypeScript lib predates). */
+export function isWellFormedText(text: string): boolean {
+  return !loneSurrogate.test(text);
+}
+
 /** Why a row is skipped as invalid, in words an administrator can act on. */
 export interface Invalid {
   kind: 'invalid';
@@ -93,6 +100,7 @@ export function readActive(header: string, field: Field): boolean | Invalid {
 
 export function readEmployeeKey(header: string, field: Field): string | Invalid {
   const employeeKey = isBlank(field) ? '' : String(field).trim().toLowerCase();
+  if (!isWellFormedText(employeeKey)) return invalid(`${header} is not valid Unicode`);
   return employeeKey === '' ? invalid(`${header} is empty`) : employeeKey;
 }
 

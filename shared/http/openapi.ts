@@ -29,6 +29,7 @@ const errorDescriptions: Record<number, string> = {
   403: 'Valid token without a role allowed here',
   404: 'Unknown id',
   409: 'State conflict (consent-required, no-attributes, already-exists, conflict, report-unavailable)',
+  412: 'If-Match names a version that is no longer current: someone else changed it; read it again',
   413: 'Body over the route limit',
   422: 'A well-formed request that breaks a rule',
   500: 'Internal error (never caused by client input)',

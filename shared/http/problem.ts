@@ -26,6 +26,7 @@ const codeToStatus: Record<ErrorCode, number> = {
   'rule-violation': 422,
   'report-unavailable': 409,
   forbidden: 403,
+  'precondition-failed': 412,
 };
 
 const codeToTitle: Record<ErrorCode, string> = {
@@ -37,6 +38,7 @@ const codeToTitle: Record<ErrorCode, string> = {
   'rule-violation': 'Rule violation',
   'report-unavailable': 'Report unavailable',
   forbidden: 'Forbidden',
+  'precondition-failed': 'Precondition failed',
 };
 
 export function problemForDomainError(error: DomainError): HttpResponseInit {

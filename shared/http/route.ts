@@ -27,6 +27,8 @@ export interface RouteInput<P, Q, B> {
   text: string;
   /** The body as it arrives, for routes declared with `streamBody`; reading past `maxBodyBytes` throws (413). */
   bodyStream: AsyncIterable<Buffer>;
+  /** The request's If-Match: the ETag of the version the caller edits (412 when it is no longer current). */
+  ifMatch: string | undefined;
   services: Services;
   context: InvocationContext;
 }
@@ -56,7 +58,7 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   /** Documented responses; 200/201/202 bodies are described by their schema. */
   responses: Partial<Record<200 | 201 | 202 | 204, { description: string; schema?: z.ZodType }>>;
   /** Error statuses this route may answer besides the common 400/401/403. */
-  errors?: readonly (404 | 409 | 413 | 422 | 503)[];
+  errors?: readonly (404 | 409 | 412 | 413 | 422 | 503)[];
   handler(input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<RouteResponse>;
 }
 
@@ -98,7 +100,8 @@ async function execute(spec: AnyRouteSpec, request: HttpRequest, context: Invoca
     const body = spec.body ? parsePart(spec.body, parseJson(await readBody(request, maxBytes)), 'body', spec.method) : undefined;
     const text = spec.textBody ? (await readBody(request, maxBytes)).toString('utf8') : '';
     const bodyStream = limitedBody(request, spec.streamBody ? maxBytes : 0);
-    const result = await spec.handler({ principal, params, query, body, text, bodyStream, services, context });
+    const ifMatch = request.headers.get('if-match') ?? undefined;
+    const result = await spec.handler({ principal, params, query, body, text, bodyStream, ifMatch, services, context });
     return {
       status: result.status,
       headers: { 'Cache-Control': 'no-store', ...(result.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...result.headers },

@@ -63,7 +63,7 @@ export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): P
 /**
  * A deletion wins over a chunk being written (README "Data lifecycle"): a deletion first cancels the
  * runs in flight, then deletes, and consent revocation cancels them too. So after writing, the chunk
- * reads its run, consent and attributes again. If the run stopped or consent went, the deletion may
+ * reads its run, consent and attributes again. If the run was stopped or consent went, the deletion may
  * have scanned before this write landed: the chunk deletes what it wrote. A metric deleted as an
  * attribute meanwhile is taken out of what it wrote. Either way no deleted data outlives the deletion.
  * Returns whether the chunk may count itself done.
@@ -75,8 +75,9 @@ async function afterWrite(deps: PipelineDeps, message: BucketMessage, scope: Run
     consentGranted(deps, tenantId),
     deps.store.list(tenantId, 'attribute:', storedAttribute),
   ]);
-  const stillRunning = run !== undefined && run.value.attempt === message.attempt && !isFinished(run.value);
-  if (!stillRunning || !consent) {
+  // A run that succeeded meanwhile (this chunk was a duplicate) keeps what this chunk wrote: the same values.
+  const stopped = run === undefined || run.value.attempt !== message.attempt || run.value.status === 'failed' || run.value.status === 'cancelled';
+  if (stopped || !consent) {
     await deps.values.deleteEmployees(scope, written.map((e) => e.employeeKey));
     if (!consent) await cancelRun(deps, tenantId, runId, 'consent revoked');
     return false;

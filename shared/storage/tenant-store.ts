@@ -1,5 +1,5 @@
 import { odata, RestError, TableTransaction, type TableClient, type TableEntity } from '@azure/data-tables';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { maxBatch, tableCreator } from './table-support';
 
 // A tenant's configuration, audit log and run records live in one partition of one table (partition
@@ -119,6 +119,11 @@ export class TenantStore {
     }
   }
 
+  /** The row's current ETag, or undefined when it does not exist. */
+  async etagOf(tenantId: string, rowKey: string): Promise<string | undefined> {
+    return (await this.get(tenantId, rowKey, z.unknown()))?.etag;
+  }
+
   /** The tenants that have a row with this key (a scan across partitions: for the weekly schedule only). */
   async tenantsWith(rowKey: string): Promise<string[]> {
     await this.#ensureTable();
@@ -146,9 +151,17 @@ function parseRow<T>(entity: { rowKey?: string; json?: unknown }, schema: z.ZodT
   return parsed.data;
 }
 
+/** A row that Table Storage could not hold (a property is at most 64 KiB): the change is too large. */
+export class RowTooLargeError extends Error {
+  constructor(readonly rowKey: string, readonly chars: number) {
+    super(`is too large to store: ${chars} characters where at most ${maxJsonChars} fit`);
+    this.name = 'RowTooLargeError';
+  }
+}
+
 function serialize(rowKey: string, value: unknown): string {
   const json = JSON.stringify(value);
-  if (json.length > maxJsonChars) throw new Error(`Row ${rowKey} is too large for one Table Storage property (${json.length} characters)`);
+  if (json.length > maxJsonChars) throw new RowTooLargeError(rowKey, json.length);
   return json;
 }
 

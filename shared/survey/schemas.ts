@@ -1,3 +1,4 @@
+import { isWellFormedText } from '../domain/person-rows';
 import { z } from 'zod';
 import { idSchema } from '../admin/schemas';
 
@@ -28,7 +29,8 @@ export type StoredItems = z.infer<typeof storedItems>;
 export const itemsView = z.object({ programId: z.string(), cycleId: z.string(), items: z.array(itemSchema), updatedAt: z.string() });
 
 export const responseSchema = z.strictObject({
-  employeeKey: z.string().trim().min(1).max(256),
+  // A lone surrogate cannot be stored in a table key (nor matched to anyone): not a key.
+  employeeKey: z.string().trim().min(1).max(256).refine(isWellFormedText, 'must be valid Unicode (no lone surrogate)'),
   itemId: idSchema,
   score: z.number().int(),
   comment: z.string().max(maxCommentChars).optional(),
