@@ -5,7 +5,9 @@ import { LocalFunctionsHost } from './host/functions-host';
 import { consoleLogger } from './host/logger';
 import { startInsightsSimulator, type InsightsSimulator } from './insights-simulator';
 import { syntheticRecords, writeSyntheticCsv } from './synthetic-person-query';
-import { sundayOnOrBefore, addDays } from '../shared/domain/weeks';
+import { httpPlatformCall, localTenantId, sampleExportShape, seedDemoTenant } from './demo-tenant';
+import { localPortal } from './portal-server';
+import { mintLocalToken, resolveKeysDir } from '../shared/auth/local-keys';
 
 // `npm start`: Azurite (unless AzureWebJobsStorage names other storage) and the local Functions host
 // serving the compiled app, like `func start`. Settings come from local.settings.json (created from
@@ -42,7 +44,16 @@ async function main(): Promise<void> {
   const simulator = await startSimulator();
 
   const logLevel = process.env.LOCAL_HOST_LOG_LEVEL === 'debug' ? 'debug' : 'information';
-  const host = await LocalFunctionsHost.start({ appDir, port, logger: consoleLogger(logLevel) });
+  const localAuth = process.env.AUTH_MODE === 'local';
+  const keysDir = resolveKeysDir(process.env.AUTH_LOCAL_KEYS_DIR ?? '.local/keys');
+  const audience = process.env.AUTH_AUDIENCE ?? '';
+  // The portal and its local sign-in need local tokens; with Entra ID tokens open the deployed portal.
+  const outsideRoutes = localAuth ? localPortal({ distDir: path.join(appDir, 'portal', 'dist'), keysDir, audience, defaultTenantId: localTenantId }) : undefined;
+  const host = await LocalFunctionsHost.start({ appDir, port, logger: consoleLogger(logLevel), ...(outsideRoutes ? { outsideRoutes } : {}) });
+  if (localAuth) {
+    const token = await mintLocalToken({ keysDir, audience, tenantId: localTenantId, objectId: 'glint-platform@local', roles: ['Glint.Platform'] });
+    await seedDemoTenant(httpPlatformCall(host.url, token));
+  }
 
   console.log('\nFunctions:');
   for (const fn of host.functions) {
@@ -55,7 +66,8 @@ async function main(): Promise<void> {
       console.log(`  ${fn.name}: ${fn.triggerType}${next}`);
     }
   }
-  if (process.env.AUTH_MODE === 'local') {
+  if (localAuth) {
+    console.log(`\nPortal: ${host.url}/ (sign in as a local persona of tenant ${localTenantId}: Glint's roles, program, items and responses are seeded)`);
     console.log('\nLocal tokens (AUTH_MODE=local): npm run --silent token -- --tenant 7d3e1a52-0f6b-4c1e-9a38-2b5c6d7e8f90 --roles Glint.Admin --global-admin');
   }
   if (simulator) {
@@ -95,9 +107,6 @@ async function startSimulator(): Promise<InsightsSimulator | undefined> {
     ...(process.env.INSIGHTS_STATIC_TOKEN ? { token: process.env.INSIGHTS_STATIC_TOKEN } : {}),
   });
 }
-
-// Two years of weeks, so any cycle the 24-month backfill picks has data.
-const sampleExportShape = () => ({ people: 500, weeks: 104, lastSunday: addDays(sundayOnOrBefore(new Date().toISOString().slice(0, 10)), -7) });
 
 /** Fills the local import folder with a generated person-query export, so the file source works at once. */
 async function ensureSampleExport(): Promise<void> {
