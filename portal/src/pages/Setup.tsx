@@ -1,0 +1,82 @@
+import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title1, tokens } from '@fluentui/react-components';
+import { Checkmark16Filled } from '@fluentui/react-icons';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useAttributes, useMetrics, usePrograms, useRoles, type Metric } from '../api/queries';
+import { AttributeRolesDrawer } from '../components/AttributeRolesDrawer';
+import { ProblemBar } from '../components/ProblemBar';
+import { useCommonStyles } from '../components/ui';
+
+// Step 1 of 2: "decide which behavioral attributes to import into Glint". Add opens the roles panel;
+// Save shows the attribute as Added. At least one attribute is needed to continue to Select Programs.
+
+export default function Setup() {
+  const styles = useCommonStyles();
+  const navigate = useNavigate();
+  const metrics = useMetrics();
+  const roles = useRoles();
+  const attributes = useAttributes();
+  const programs = usePrograms();
+  const [adding, setAdding] = useState<Metric | undefined>();
+  const added = new Set(attributes.data?.attributes.map((a) => a.metricId));
+  const managing = programs.data?.programs.some((p) => p.enabled) ?? false;
+
+  return (
+    <>
+      <Text>Step 1 of 2</Text>
+      <Title1 as="h1">Add behavioral attributes from Viva Insights</Title1>
+      <Text as="p">
+        Decide which behavioral attributes to import into Glint. Attributes are numerically split into four different ranges, defined by Glint. Ranges can be customized after setup. Glint will also respect Viva Insights confidentiality thresholds on Glint
+        reports and dashboards.
+      </Text>
+      <ProblemBar error={metrics.error ?? roles.error ?? attributes.error} />
+      {metrics.isPending && <Spinner label="Loading metrics…" />}
+      {metrics.data && (
+        <Table aria-label="Viva Insights metrics" className={styles.table}>
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Attribute</TableHeaderCell>
+              <TableHeaderCell>Default ranges</TableHeaderCell>
+              <TableHeaderCell>Unit</TableHeaderCell>
+              <TableHeaderCell>
+                <span className="visually-hidden">Action</span>
+              </TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {metrics.data.metrics.map((metric) => (
+              <TableRow key={metric.id}>
+                <TableCell>
+                  <Text weight="semibold">{metric.name}</Text>
+                  <br />
+                  <Text size={200}>{metric.description}</Text>
+                </TableCell>
+                <TableCell>{metric.defaultLabels.join(' · ')}</TableCell>
+                <TableCell>{metric.unit === 'hour' ? 'Hour' : 'Count'}</TableCell>
+                <TableCell>
+                  {added.has(metric.id) ? (
+                    <Text style={{ color: tokens.colorPaletteGreenForeground1, display: 'inline-flex', gap: tokens.spacingHorizontalXS, alignItems: 'center' }}>
+                      <Checkmark16Filled aria-hidden /> Added
+                    </Text>
+                  ) : (
+                    <Button aria-label={`Add ${metric.name}`} disabled={!roles.data || !attributes.data} onClick={() => setAdding(metric)}>
+                      Add
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      <div className={styles.footer}>
+        {added.size === 0 && <Text>Add at least one attribute to continue.</Text>}
+        {managing && <Button onClick={() => navigate('/manage')}>Back to Manage Integration</Button>}
+        <Button appearance="primary" disabled={added.size === 0} onClick={() => navigate('/setup/programs')}>
+          Select Programs
+        </Button>
+      </div>
+      {adding && roles.data && <AttributeRolesDrawer metric={adding} roles={roles.data.roles} grants={undefined} onClose={() => setAdding(undefined)} onSaved={() => setAdding(undefined)} />}
+    </>
+  );
+}
