@@ -1,6 +1,6 @@
 import { Button, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
-import { lazy, Suspense, useEffect, useRef } from 'react';
-import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
+import { lazy, Suspense } from 'react';
+import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { usePortal } from './context';
 import { screenPaths, screensFor, screenTitles } from './lib/access';
 
@@ -48,12 +48,6 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
   const { session } = usePortal();
   const screens = screensFor(session.caller);
   const mayOpen = (screen: (typeof screens)[number]) => screens.includes(screen);
-  const location = useLocation();
-  const mainRef = useRef<HTMLElement>(null);
-  // Keyboard and screen-reader users land on the new screen's content after navigating.
-  useEffect(() => {
-    mainRef.current?.focus();
-  }, [location.pathname]);
 
   return (
     <div className={styles.frame}>
@@ -71,7 +65,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           </NavLink>
         ))}
       </nav>
-      <main className={styles.main} ref={mainRef} tabIndex={-1} style={{ outline: 'none' }}>
+      <main className={styles.main}>
         <Suspense fallback={<Spinner label="Loading…" />}>
           <Routes>
             {mayOpen('integration') && <Route path="/" element={<Integration />} />}

@@ -195,7 +195,6 @@ function ImportSection({ consent }: { consent: Consent }) {
   const navigate = useNavigate();
   const attributes = useAttributes();
   const programs = usePrograms();
-  const [getStarted, setGetStarted] = useState(false);
   const granted = consent.status === 'granted';
   const setUp = (attributes.data?.attributes.length ?? 0) > 0 && (programs.data?.programs.some((p) => p.enabled) ?? false);
   return (
@@ -220,33 +219,12 @@ function ImportSection({ consent }: { consent: Consent }) {
             Manage Integration
           </Button>
         ) : (
-          <Button appearance="primary" disabled={!granted} onClick={() => setGetStarted(true)}>
+          <Button appearance="primary" disabled={!granted} onClick={() => navigate('/setup?start')}>
             Set up integration
           </Button>
         )}
         {setUp && <Link href="/imports" onClick={(e) => (e.preventDefault(), navigate('/imports'))}>Import status</Link>}
       </div>
-      <Dialog open={getStarted} onOpenChange={(_, data) => setGetStarted(data.open)}>
-        <DialogSurface>
-          <DialogBody>
-            <DialogTitle>Import Viva Insights data</DialogTitle>
-            <DialogContent>
-              <Text as="p">Import behavioral data from Viva Insights into Glint in two steps:</Text>
-              <ol>
-                <li>Add behavioral attributes and choose which roles may use them in report filters, report sections and comment filters.</li>
-                <li>Select the programs whose cycles import 12 weeks of Insights data each.</li>
-              </ol>
-              <Text as="p">Glint respects Viva Insights confidentiality thresholds on Glint reports and dashboards.</Text>
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="primary" onClick={() => navigate('/setup')}>
-                Get Started
-              </Button>
-              <Button onClick={() => setGetStarted(false)}>Cancel</Button>
-            </DialogActions>
-          </DialogBody>
-        </DialogSurface>
-      </Dialog>
     </section>
   );
 }

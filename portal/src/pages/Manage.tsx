@@ -47,6 +47,7 @@ type TabValue = 'attributes' | 'programs';
 export default function Manage() {
   const [params, setParams] = useSearchParams();
   const tab: TabValue = params.get('tab') === 'programs' ? 'programs' : 'attributes';
+  const imported = params.get('imported');
   return (
     <>
       <Title1 as="h1">Import Viva Insights data</Title1>
@@ -61,6 +62,7 @@ export default function Manage() {
       <div role="tabpanel" id="panel" aria-labelledby={tab === 'programs' ? 'tab-programs' : 'tab-attributes'}>
         {tab === 'attributes' ? <ImportedAttributes /> : <EnabledPrograms />}
       </div>
+      <ImportConfirmation result={imported === null ? undefined : { runs: Number(imported) }} onClose={() => setParams({}, { replace: true })} />
     </>
   );
 }

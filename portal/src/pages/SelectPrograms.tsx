@@ -78,11 +78,15 @@ export default function SelectPrograms() {
       <ProblemBar error={enable.error} />
       <div className={styles.footer}>
         <Button onClick={() => navigate('/setup')}>Back</Button>
-        <Button appearance="primary" disabled={chosen.size === 0 || enable.isPending} onClick={() => enable.mutate([...chosen])}>
+        <Button
+          appearance="primary"
+          disabled={chosen.size === 0 || enable.isPending}
+          // The confirmation shows on Manage Integration, where Close leaves the administrator.
+          onClick={() => enable.mutate([...chosen], { onSuccess: (result) => navigate(`/manage?imported=${result.runs}`) })}
+        >
           Import behaviors
         </Button>
       </div>
-      <ImportConfirmation result={enable.data} onClose={() => navigate('/manage')} />
     </>
   );
 }
@@ -110,7 +114,7 @@ export function useEnablePrograms() {
     mutationFn: async (programIds: string[]) => {
       const runs = [];
       for (const programId of programIds) runs.push(...(await ok(api.POST('/api/programs/{programId}/enable', { params: { path: { programId } } }))).runs);
-      return { programs: programIds.length, runs: runs.length };
+      return { runs: runs.length };
     },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: keys.programs });
@@ -120,7 +124,7 @@ export function useEnablePrograms() {
   });
 }
 
-export function ImportConfirmation({ result, onClose }: { result: { programs: number; runs: number } | undefined; onClose: () => void }) {
+export function ImportConfirmation({ result, onClose }: { result: { runs: number } | undefined; onClose: () => void }) {
   return (
     <Dialog open={result !== undefined} onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface>

@@ -1,14 +1,16 @@
-import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title1, tokens } from '@fluentui/react-components';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title1, tokens } from '@fluentui/react-components';
 import { Checkmark16Filled } from '@fluentui/react-icons';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useAttributes, useMetrics, usePrograms, useRoles, type Metric } from '../api/queries';
 import { AttributeRolesDrawer } from '../components/AttributeRolesDrawer';
 import { ProblemBar } from '../components/ProblemBar';
 import { useCommonStyles } from '../components/ui';
 
-// Step 1 of 2: "decide which behavioral attributes to import into Glint". Add opens the roles panel;
-// Save shows the attribute as Added. At least one attribute is needed to continue to Select Programs.
+// Step 1 of 2: "decide which behavioral attributes to import into Glint". Set up integration opens
+// it with the Get Started window on top; Add opens the roles panel; Save shows the attribute as Added.
+// At least one attribute is needed to continue to Select Programs. (Windows never navigate away from
+// inside themselves: a Fluent modal unmounted while open left the next screen aria-hidden.)
 
 export default function Setup() {
   const styles = useCommonStyles();
@@ -18,6 +20,8 @@ export default function Setup() {
   const attributes = useAttributes();
   const programs = usePrograms();
   const [adding, setAdding] = useState<Metric | undefined>();
+  const [params, setParams] = useSearchParams();
+  const getStarted = params.has('start');
   const added = new Set(attributes.data?.attributes.map((a) => a.metricId));
   const managing = programs.data?.programs.some((p) => p.enabled) ?? false;
 
@@ -76,6 +80,26 @@ export default function Setup() {
           Select Programs
         </Button>
       </div>
+      <Dialog open={getStarted} onOpenChange={(_, d) => !d.open && setParams({}, { replace: true })}>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>Import Viva Insights data</DialogTitle>
+            <DialogContent>
+              <Text as="p">Import behavioral data from Viva Insights into Glint in two steps:</Text>
+              <ol>
+                <li>Add behavioral attributes and choose which roles may use them in report filters, report sections and comment filters.</li>
+                <li>Select the programs whose cycles import 12 weeks of Insights data each.</li>
+              </ol>
+              <Text as="p">Glint respects Viva Insights confidentiality thresholds on Glint reports and dashboards.</Text>
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="primary" onClick={() => setParams({}, { replace: true })}>
+                Get Started
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
       {adding && roles.data && <AttributeRolesDrawer metric={adding} roles={roles.data.roles} grants={undefined} onClose={() => setAdding(undefined)} onSaved={() => setAdding(undefined)} />}
     </>
   );
