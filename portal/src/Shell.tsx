@@ -77,7 +77,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
             {mayOpen('settings') && <Route path="/settings" element={<Settings />} />}
             {mayOpen('audit') && <Route path="/audit" element={<Audit />} />}
             <Route path="*" element={<Navigate to={screens[0] ? screenPaths[screens[0]] : '/nothing'} replace />} />
-            {screens.length === 0 && <Route path="/nothing" element={<Text as="p">None of your roles gives access to this portal. Ask a Glint Administrator to grant your role an attribute.</Text>} />}
+            {screens.length === 0 && <Route path="/nothing" element={<Text as="p" block>None of your roles gives access to this portal. Ask a Glint Administrator to grant your role an attribute.</Text>} />}
           </Routes>
         </Suspense>
       </main>

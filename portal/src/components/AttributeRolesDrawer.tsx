@@ -81,12 +81,12 @@ export function AttributeRolesDrawer(props: {
         </DrawerHeaderTitle>
       </DrawerHeader>
       <DrawerBody>
-        <Text as="p" weight="semibold">
+        <Text as="p" block weight="semibold">
           {props.metric.name}
         </Text>
-        <Text as="p">Select at least one role. Roles are prepopulated from your User Roles; in each role row choose where that role may use this attribute.</Text>
+        <Text as="p" block>Select at least one role. Roles are prepopulated from your User Roles; in each role row choose where that role may use this attribute.</Text>
         {props.roles.length === 0 ? (
-          <Text as="p">No user roles are configured in Glint yet, so there is no role to grant this attribute to.</Text>
+          <Text as="p" block>No user roles are configured in Glint yet, so there is no role to grant this attribute to.</Text>
         ) : (
           <Table aria-label={`Roles for ${props.metric.name}`}>
             <TableHeader>
@@ -107,7 +107,7 @@ export function AttributeRolesDrawer(props: {
                     <TableCell>
                       <Checkbox label={role.name} checked={grant !== undefined} onChange={(_, d) => toggleRole(role, Boolean(d.checked))} />
                       {rowError && (
-                        <Text as="p" size={200} style={{ color: tokens.colorPaletteRedForeground1 }}>
+                        <Text as="p" block size={200} style={{ color: tokens.colorPaletteRedForeground1 }}>
                           {rowError}
                         </Text>
                       )}
@@ -129,7 +129,7 @@ export function AttributeRolesDrawer(props: {
             </TableBody>
           </Table>
         )}
-        <Text as="p" size={200}>
+        <Text as="p" block size={200}>
           Greyed out: the role does not have that permission in Glint, so it cannot be given here.
         </Text>
         <ProblemBar error={save.error} claimed={ordered().map((_, i) => `body.roles.${i}`)} />

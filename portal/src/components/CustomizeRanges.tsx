@@ -87,7 +87,7 @@ export function CustomizeRanges({ attribute, onClose }: { attribute: Attribute; 
         <DialogBody>
           <DialogTitle>Customize ranges: {attribute.name}</DialogTitle>
           <DialogContent>
-            <Text as="p">
+            <Text as="p" block>
               To view numeric data in heatmaps, filters and more, the data is placed into ranges. All data ranges are the same across the entire company. Adjust the range in the <strong>Max</strong> column.
             </Text>
             <Table aria-label={`Ranges of ${attribute.name}`}>
@@ -117,6 +117,7 @@ export function CustomizeRanges({ attribute, onClose }: { attribute: Attribute; 
                               step="any"
                               min="0"
                               aria-label={`Max of range ${i + 1}`}
+                              style={{ width: '8rem', minWidth: 0 }}
                               value={inputs[i]}
                               onChange={(_, d) => setInputs((current) => current.map((v, j) => (j === i ? d.value : v)) as [string, string, string])}
                             />
@@ -135,7 +136,7 @@ export function CustomizeRanges({ attribute, onClose }: { attribute: Attribute; 
               </TableBody>
             </Table>
             <div role="status" aria-live="polite">
-              {!cycle && programs.data && <Text as="p">No cycle has been imported yet: the preview of how many employees each range holds appears after the first import.</Text>}
+              {!cycle && programs.data && <Text as="p" block>No cycle has been imported yet: the preview of how many employees each range holds appears after the first import.</Text>}
               {cycle && preview.isFetching && <Spinner size="tiny" label="Updating the preview…" />}
             </div>
             <ProblemBar error={preview.error} claimed={['query.max']} title="The preview is not available" />

@@ -1,4 +1,4 @@
-import { Badge, Button, Field, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text, Title1, Title2, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, Button, Field, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text, Title1, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ok } from '../api/client';
 import { keys, usePrograms, useRuns, type Run } from '../api/queries';
@@ -75,9 +75,9 @@ function RunCard({ run, title }: { run: Run; title: string }) {
   return (
     <section className={common.section} aria-label={title}>
       <div className={common.row}>
-        <Title2 as="h2" style={{ flexGrow: 1, fontSize: tokens.fontSizeBase500 }}>
+        <Title3 as="h2" style={{ flexGrow: 1, fontSize: tokens.fontSizeBase500 }}>
           {title}
-        </Title2>
+        </Title3>
         <Badge color={badgeColor[run.status]}>{statusWords[run.status]}</Badge>
       </div>
       <Field label={`Progress of ${title}`} validationMessage={progress.text} validationState="none">

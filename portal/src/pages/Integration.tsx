@@ -15,7 +15,7 @@ import {
   Spinner,
   Text,
   Title1,
-  Title2,
+  Title3,
 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -55,9 +55,9 @@ export default function Integration() {
       {consent.data && session.caller.isGlintAdmin && <ImportSection consent={consent.data} />}
       {session.caller.isGlobalAdmin && !session.caller.isGlintAdmin && (
         <section className={styles.section} aria-labelledby="setup-who">
-          <Title2 as="h2" id="setup-who">
+          <Title3 as="h2" id="setup-who">
             Import Viva Insights data
-          </Title2>
+          </Title3>
           <Text>A Viva Glint Administrator sets up the integration and adds the relevant metrics from Viva Insights once data sharing is on.</Text>
         </section>
       )}
@@ -72,7 +72,7 @@ function LearnMoreDialog({ open, onClose }: { open: boolean; onClose: () => void
         <DialogBody>
           <DialogTitle>Viva Glint and Viva Insights</DialogTitle>
           <DialogContent>
-            <Text as="p">
+            <Text as="p" block>
               Glint customers can import behavioral data from Microsoft Viva Insights to supplement their Viva Glint survey data for a better understanding of how your organization’s way of working impacts the employee experience.
             </Text>
             <ul>
@@ -80,8 +80,8 @@ function LearnMoreDialog({ open, onClose }: { open: boolean; onClose: () => void
               <li>Filter employee sentiment by ways of working</li>
               <li>Control who can access Viva Insights data</li>
             </ul>
-            <Text as="p">To use this integration, your organization purchased a Viva Insights tenant and Premium Viva Insights licenses.</Text>
-            <Text as="p">
+            <Text as="p" block>To use this integration, your organization purchased a Viva Insights tenant and Premium Viva Insights licenses.</Text>
+            <Text as="p" block>
               The <strong>Microsoft 365 Global Administrator</strong> consents to share Viva Insights data with Viva Glint; the <strong>Viva Glint Administrator</strong> sets up the integration and adds the relevant metrics from Viva Insights.
             </Text>
           </DialogContent>
@@ -141,9 +141,9 @@ function DataSharing({ consent }: { consent: Consent }) {
   );
   return (
     <section className={styles.section} aria-labelledby="sharing-title">
-      <Title2 as="h2" id="sharing-title">
+      <Title3 as="h2" id="sharing-title">
         Manage data sharing
-      </Title2>
+      </Title3>
       <AgreementText version={consent.agreementVersion} />
       {!windowOpen && checkbox}
       <Text>
@@ -184,7 +184,7 @@ function DataSharing({ consent }: { consent: Consent }) {
         onConfirm={() => purge.mutate()}
         onCancel={() => setPurging(false)}
       >
-        <Text as="p">Glint deletes every copy of the Viva Insights data it stored for your organization. Reports lose their behavioral attributes until data is imported again.</Text>
+        <Text as="p" block>Glint deletes every copy of the Viva Insights data it stored for your organization. Reports lose their behavioral attributes until data is imported again.</Text>
       </ConfirmDialog>
     </section>
   );
@@ -199,9 +199,9 @@ function ImportSection({ consent }: { consent: Consent }) {
   const setUp = (attributes.data?.attributes.length ?? 0) > 0 && (programs.data?.programs.some((p) => p.enabled) ?? false);
   return (
     <section className={styles.section} aria-labelledby="import-title">
-      <Title2 as="h2" id="import-title">
+      <Title3 as="h2" id="import-title">
         Import Viva Insights data
-      </Title2>
+      </Title3>
       <Text>Bring behavioral attributes from Viva Insights into Glint reports: add attributes, choose which roles may use them, and select the programs to import for.</Text>
       {!granted && (
         <MessageBar intent="warning" layout="multiline">

@@ -158,7 +158,7 @@ function ImportedAttributes() {
         onConfirm={() => deleting && remove.mutate(deleting.metricId)}
         onCancel={() => (setDeleting(undefined), remove.reset())}
       >
-        <Text as="p">
+        <Text as="p" block>
           By deleting an attribute, Glint deletes all previously imported attribute data, and this data is not included in future Glint program cycles. Changes may take a few hours to show on Glint reports.
         </Text>
       </ConfirmDialog>
@@ -234,8 +234,8 @@ function EnabledPrograms() {
           <DialogBody>
             <DialogTitle>Add Programs</DialogTitle>
             <DialogContent>
-              <Text as="p">Each cycle imports 12 weeks of Insights data. Glint supports importing selected behavioral data for the past two cycles, up to 24 months.</Text>
-              {available.length === 0 && <Text as="p">Every program is already enabled.</Text>}
+              <Text as="p" block>Each cycle imports 12 weeks of Insights data. Glint supports importing selected behavioral data for the past two cycles, up to 24 months.</Text>
+              {available.length === 0 && <Text as="p" block>Every program is already enabled.</Text>}
               <ul>
                 {available.map((p) => (
                   <li key={p.programId}>
@@ -264,7 +264,7 @@ function EnabledPrograms() {
         onConfirm={() => removing && remove.mutate(removing.programId)}
         onCancel={() => (setRemoving(undefined), remove.reset())}
       >
-        <Text as="p">Glint stops importing Viva Insights data for this program and deletes the data already imported for its cycles.</Text>
+        <Text as="p" block>Glint stops importing Viva Insights data for this program and deletes the data already imported for its cycles.</Text>
       </ConfirmDialog>
     </div>
   );

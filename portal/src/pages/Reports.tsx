@@ -1,4 +1,4 @@
-import { Button, Field, makeStyles, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title1, Title2, tokens } from '@fluentui/react-components';
+import { Button, Field, makeStyles, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title1, Title3, tokens } from '@fluentui/react-components';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ok } from '../api/client';
@@ -117,9 +117,9 @@ function Heatmap({ programId, cycle, attribute }: { programId: string; cycle: Cy
   const seen = new Set(data?.groups.flatMap((g) => g.items.map((i) => heatmapCell({ status: g.status, ...i }).kind)));
   return (
     <section className={common.section} aria-labelledby="heatmap-title">
-      <Title2 as="h2" id="heatmap-title">
+      <Title3 as="h2" id="heatmap-title">
         Sentiment by {attribute.name.toLowerCase()}
-      </Title2>
+      </Title3>
       <ProblemBar error={report.error} title="No report to show" />
       {report.isPending && <Spinner label="Loading the report…" />}
       {data && (
@@ -130,9 +130,10 @@ function Heatmap({ programId, cycle, attribute }: { programId: string; cycle: Cy
                 <TableHeaderCell>Item</TableHeaderCell>
                 {data.groups.map((g) => (
                   <TableHeaderCell key={g.group}>
-                    {g.label}
-                    <br />
-                    <Text size={200}>{g.status === 'ok' ? `${g.respondents} respondents` : g.status === 'insufficient' ? 'Insufficient' : 'Suppressed'}</Text>
+                    <span style={{ display: 'flex', flexDirection: 'column' }}>
+                      <span>{g.label}</span>
+                      <Text size={200}>{g.status === 'ok' ? `${g.respondents} respondents` : g.status === 'insufficient' ? 'Insufficient' : 'Suppressed'}</Text>
+                    </span>
                   </TableHeaderCell>
                 ))}
               </TableRow>
@@ -197,9 +198,9 @@ function ItemReport({ programId, cycle, attribute }: { programId: string; cycle:
   const g = report.data?.group;
   return (
     <section className={common.section} aria-labelledby="items-title">
-      <Title2 as="h2" id="items-title">
+      <Title3 as="h2" id="items-title">
         Item report filtered by one range
-      </Title2>
+      </Title3>
       <RangePicker label="Filter items by" value={group} onChange={setGroup} attribute={attribute} />
       <ProblemBar error={report.error} title="No report to show" />
       {g && (
@@ -250,9 +251,9 @@ function Comments({ programId, cycle, attribute }: { programId: string; cycle: C
   const comments = pages.data?.pages.flatMap((p) => p.comments) ?? [];
   return (
     <section className={common.section} aria-labelledby="comments-title">
-      <Title2 as="h2" id="comments-title">
+      <Title3 as="h2" id="comments-title">
         Comments filtered by one range
-      </Title2>
+      </Title3>
       <RangePicker label="Filter comments by" value={group} onChange={setGroup} attribute={attribute} />
       <ProblemBar error={pages.error} title="No comments to show" />
       {first && !first.commentsShown && <Text>{first.label}: comments are not shown, because fewer people in this range answered than the comment threshold allows, or the range is hidden.</Text>}

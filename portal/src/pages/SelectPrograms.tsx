@@ -42,7 +42,7 @@ export default function SelectPrograms() {
     <>
       <Text>Step 2 of 2</Text>
       <Title1 as="h1">Select Programs and Cycles</Title1>
-      <Text as="p">Import data from previous cycles and set up automatic imports for future cycles. Select one or more programs.</Text>
+      <Text as="p" block>Import data from previous cycles and set up automatic imports for future cycles. Select one or more programs.</Text>
       <ul>
         <li>Each cycle pulls 12 weeks of Insights data, if available.</li>
         <li>Glint currently supports importing the selected behavioral data for the last two cycles, up to 24 months.</li>
@@ -131,7 +131,7 @@ export function ImportConfirmation({ result, onClose }: { result: { runs: number
         <DialogBody>
           <DialogTitle>Behaviors added</DialogTitle>
           <DialogContent>
-            <Text as="p">
+            <Text as="p" block>
               {result && result.runs > 0
                 ? `Glint is importing Viva Insights data for ${result.runs} ${result.runs === 1 ? 'cycle' : 'cycles'}; future cycles import every Sunday.`
                 : 'The programs are enabled. Their cycles import every Sunday once they have started.'}{' '}

@@ -1,4 +1,4 @@
-import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Text, Title1, Title2 } from '@fluentui/react-components';
+import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Text, Title1, Title3 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ok } from '../api/client';
@@ -56,9 +56,9 @@ function SourceForm() {
         save.mutate();
       }}
     >
-      <Title2 as="h2" id="source-title">
+      <Title3 as="h2" id="source-title">
         Viva Insights source
-      </Title2>
+      </Title3>
       {source.isPending && <Spinner size="small" label="Loading the source…" />}
       {source.data === null && <Text>No source is set yet: imports fail until one is.</Text>}
       <Field label="Where the data comes from">
@@ -124,9 +124,9 @@ function ThresholdsForm() {
         save.mutate();
       }}
     >
-      <Title2 as="h2" id="thresholds-title">
+      <Title3 as="h2" id="thresholds-title">
         Confidentiality thresholds
-      </Title2>
+      </Title3>
       {current.isPending && <Spinner size="small" label="Loading the thresholds…" />}
       {thresholdFields.map((f) => (
         <Field key={f.key} label={f.label} hint={f.hint} validationMessage={error?.fieldMessage(`body.${f.key}`)}>

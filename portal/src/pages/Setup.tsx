@@ -29,7 +29,7 @@ export default function Setup() {
     <>
       <Text>Step 1 of 2</Text>
       <Title1 as="h1">Add behavioral attributes from Viva Insights</Title1>
-      <Text as="p">
+      <Text as="p" block>
         Decide which behavioral attributes to import into Glint. Attributes are numerically split into four different ranges, defined by Glint. Ranges can be customized after setup. Glint will also respect Viva Insights confidentiality thresholds on Glint
         reports and dashboards.
       </Text>
@@ -85,12 +85,12 @@ export default function Setup() {
           <DialogBody>
             <DialogTitle>Import Viva Insights data</DialogTitle>
             <DialogContent>
-              <Text as="p">Import behavioral data from Viva Insights into Glint in two steps:</Text>
+              <Text as="p" block>Import behavioral data from Viva Insights into Glint in two steps:</Text>
               <ol>
                 <li>Add behavioral attributes and choose which roles may use them in report filters, report sections and comment filters.</li>
                 <li>Select the programs whose cycles import 12 weeks of Insights data each.</li>
               </ol>
-              <Text as="p">Glint respects Viva Insights confidentiality thresholds on Glint reports and dashboards.</Text>
+              <Text as="p" block>Glint respects Viva Insights confidentiality thresholds on Glint reports and dashboards.</Text>
             </DialogContent>
             <DialogActions>
               <Button appearance="primary" onClick={() => setParams({}, { replace: true })}>
