@@ -118,6 +118,8 @@ it("walks the seed's flow from a fresh tenant: consent, set up, import, customiz
   await expectUi(confirmation).toContainText('2 cycles');
   await capture(page, '09-behaviors-added');
   await confirmation.getByRole('button', { name: 'Close' }).click();
+  // The modal keeps the page inert until it has left; only then is the rest of the page usable.
+  await expectUi(confirmation).toBeHidden();
   await expectUi(page.getByRole('heading', { name: 'Import Viva Insights data', level: 1 })).toBeVisible();
 
   // Import status: live progress until both backfilled cycles have succeeded.

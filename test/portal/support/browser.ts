@@ -25,7 +25,8 @@ export async function launchBrowser(): Promise<Browser> {
 /** Signs in on the local "Sign in as" screen, with the keyboard only. */
 export async function signIn(browser: Browser, url: string, persona: string, tenantId: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
-  context.setDefaultTimeout(15_000);
+  // Generous: CI shares two cores between Azurite, the host, the pipeline and the browser.
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   await page.goto(url);
   await expectUi(page.getByRole('heading', { name: 'Viva Insights integration' })).toBeVisible();
