@@ -49,6 +49,10 @@ param maximumInstanceCount int = 40
 @description('Memory of each instance, in MB.')
 param instanceMemoryMB int = 2048
 
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+@description('Region of the portal\'s Static Web App (a few regions offer it; it serves worldwide from its edge).')
+param portalLocation string = 'westeurope'
+
 var tags = { 'azd-env-name': environmentName }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -74,6 +78,7 @@ module resources 'resources.bicep' = {
     principalId: principalId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    portalLocation: portalLocation
   }
 }
 
@@ -83,6 +88,9 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = resources.outputs.functionAppName
 output API_BASE_URL string = resources.outputs.apiBaseUrl
+// The portal's predeploy hook writes them into its /config.json.
+output API_ORIGIN string = resources.outputs.apiOrigin
+output PORTAL_URL string = resources.outputs.portalUrl
 output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
 output INSIGHTS_IMPORT_CONTAINER string = resources.outputs.importContainerName
 output APP_IDENTITY_PRINCIPAL_ID string = resources.outputs.identityPrincipalId

@@ -19,6 +19,7 @@ param allowedTenants string
 param principalId string
 param maximumInstanceCount int
 param instanceMemoryMB int
+param portalLocation string
 
 // Built-in role definitions: the same ids in every tenant (Azure built-in roles reference).
 var roleIds = {
@@ -206,6 +207,18 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
+// The admin portal (portal/): static files with a runtime /config.json that azd's predeploy hook
+// writes (portal/scripts/write-config.mjs). Free tier: no API of its own, the portal calls the
+// Function App, which admits its origin only (CORS above).
+resource portal 'Microsoft.Web/staticSites@2024-04-01' = {
+  name: 'swa-${resourceToken}'
+  location: portalLocation
+  // azd finds where to deploy the `portal` service of azure.yaml by this tag.
+  tags: union(tags, { 'azd-service-name': 'portal' })
+  sku: { name: 'Free', tier: 'Free' }
+  properties: {}
+}
+
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: 'func-${resourceToken}'
   location: location
@@ -221,7 +234,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     // Key Vault references resolve as the user-assigned identity: the app has no system-assigned one.
     keyVaultReferenceIdentity: identity.id
-    siteConfig: { minTlsVersion: '1.2' }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      // Browsers may call the API from the portal's origin only; tokens travel in the Authorization
+      // header, never as cookies, so no credentials mode is needed.
+      cors: { allowedOrigins: [ 'https://${portal.properties.defaultHostname}' ], supportCredentials: false }
+    }
     functionAppConfig: {
       deployment: {
         storage: {
@@ -285,6 +303,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
 output functionAppName string = functionApp.name
 output apiBaseUrl string = 'https://${functionApp.properties.defaultHostName}/api'
+output apiOrigin string = 'https://${functionApp.properties.defaultHostName}'
+output portalUrl string = 'https://${portal.properties.defaultHostname}'
 output storageAccountName string = storage.name
 output importContainerName string = importContainerName
 output identityPrincipalId string = identity.properties.principalId

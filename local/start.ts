@@ -5,8 +5,9 @@ import { LocalFunctionsHost } from './host/functions-host';
 import { consoleLogger } from './host/logger';
 import { startInsightsSimulator, type InsightsSimulator } from './insights-simulator';
 import { syntheticRecords, writeSyntheticCsv } from './synthetic-person-query';
-import { sundayOnOrBefore, addDays } from '../shared/domain/weeks';
-import { resolveKeysDir } from '../shared/auth/local-keys';
+import { httpPlatformCall, localTenantId, sampleExportShape, seedDemoTenant } from './demo-tenant';
+import { localPortal } from './portal-server';
+import { mintLocalToken, resolveKeysDir } from '../shared/auth/local-keys';
 
 // `npm start`: Azurite (unless AzureWebJobsStorage names other storage) and the local Functions host
 // serving the compiled app, like `func start`. Settings come from local.settings.json (created from
@@ -43,7 +44,16 @@ async function main(): Promise<void> {
   const simulator = await startSimulator();
 
   const logLevel = process.env.LOCAL_HOST_LOG_LEVEL === 'debug' ? 'debug' : 'information';
-  const host = await LocalFunctionsHost.start({ appDir, port, logger: consoleLogger(logLevel) });
+  const localAuth = process.env.AUTH_MODE === 'local';
+  const keysDir = resolveKeysDir(process.env.AUTH_LOCAL_KEYS_DIR ?? '.local/keys');
+  const audience = process.env.AUTH_AUDIENCE ?? '';
+  // The portal and its local sign-in need local tokens; with Entra ID tokens open the deployed portal.
+  const outsideRoutes = localAuth ? localPortal({ distDir: path.join(appDir, 'portal', 'dist'), keysDir, audience, defaultTenantId: localTenantId }) : undefined;
+  const host = await LocalFunctionsHost.start({ appDir, port, logger: consoleLogger(logLevel), ...(outsideRoutes ? { outsideRoutes } : {}) });
+  if (localAuth) {
+    const token = await mintLocalToken({ keysDir, audience, tenantId: localTenantId, objectId: 'glint-platform@local', roles: ['Glint.Platform'] });
+    await seedDemoTenant(httpPlatformCall(host.url, token));
+  }
 
   console.log('\nFunctions:');
   for (const fn of host.functions) {
@@ -56,12 +66,13 @@ async function main(): Promise<void> {
       console.log(`  ${fn.name}: ${fn.triggerType}${next}`);
     }
   }
-  if (process.env.AUTH_MODE === 'local') {
-    console.log(`\nLocal tokens (AUTH_MODE=local): npm run --silent token -- --tenant ${demoTenant} --roles Glint.Admin --global-admin`);
+  if (localAuth) {
+    console.log(`\nPortal: ${host.url}/ (sign in as a local persona of tenant ${localTenantId}: Glint's roles, program, items and responses are seeded)`);
+    console.log(`\nLocal tokens (AUTH_MODE=local): npm run --silent token -- --tenant ${localTenantId} --roles Glint.Admin --global-admin`);
   }
   if (simulator) {
     console.log(`\nViva Insights simulator (an OData person query of 500 generated people for every tenant): ${simulator.origin}`);
-    console.log(`  use it: PUT /api/insights-source {"type":"odata","url":"${simulator.feedUrl(demoTenant)}"} (your tenant id in the path)`);
+    console.log(`  use it: PUT /api/insights-source {"type":"odata","url":"${simulator.feedUrl(localTenantId)}"} (your tenant id in the path)`);
     console.log(`  or upload ${path.relative(appDir, sampleExportFile)} (PUT /api/insights-files/sample-export.csv) and use {"type":"file","name":"sample-export.csv"}`);
   }
   console.log(`\nFunctions host listening on ${host.url}`);
@@ -99,16 +110,11 @@ async function startSimulator(): Promise<InsightsSimulator | undefined> {
   });
 }
 
-// Two years of weeks, so any cycle the 24-month backfill picks has data.
-const sampleExportShape = () => ({ people: 500, weeks: 104, lastSunday: addDays(sundayOnOrBefore(new Date().toISOString().slice(0, 10)), -7) });
-
-/** The tenant of the README's walkthrough. */
-const demoTenant = '7d3e1a52-0f6b-4c1e-9a38-2b5c6d7e8f90';
 const sampleExportFile = path.join(appDir, '.local', 'sample-export.csv');
 
 /**
- * Writes a generated person-query export to upload, and puts a copy among the walkthrough tenant's
- * files (INSIGHTS_FILE_ROOT/<tenant>/), so the file source works at once for that tenant.
+ * Writes a generated person-query export to upload, and puts a copy among the local tenant's files
+ * (INSIGHTS_FILE_ROOT/<tenant>/), so the file source works at once for that tenant.
  */
 async function ensureSampleExport(): Promise<void> {
   if (!existsSync(sampleExportFile)) {
@@ -121,10 +127,10 @@ async function ensureSampleExport(): Promise<void> {
   if (!root) return;
   const folder = path.resolve(appDir, root);
   process.env.INSIGHTS_FILE_ROOT = folder;
-  const demoCopy = path.join(folder, demoTenant, 'sample-export.csv');
-  if (existsSync(demoCopy)) return;
-  mkdirSync(path.dirname(demoCopy), { recursive: true });
-  copyFileSync(sampleExportFile, demoCopy);
+  const tenantCopy = path.join(folder, localTenantId, 'sample-export.csv');
+  if (existsSync(tenantCopy)) return;
+  mkdirSync(path.dirname(tenantCopy), { recursive: true });
+  copyFileSync(sampleExportFile, tenantCopy);
 }
 
 main().catch((error: Error) => {

@@ -48,6 +48,12 @@ export interface LocalHostOptions {
   /** Largest HTTP request body accepted (the Functions host's limit is 100 MB). */
   maxRequestBodyBytes?: number;
   now?: () => Date;
+  /**
+   * Serves requests outside the route prefix and the admin API before they get the host's 404 (the
+   * real host has no such thing: `npm start` uses it to serve the portal's files and the local
+   * sign-in beside the app). Answers true when it handled the request.
+   */
+  outsideRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 }
 
 export interface RegisteredFunction {
@@ -474,7 +480,10 @@ export class LocalFunctionsHost {
     let routePath = url.pathname;
     if (prefix !== '') {
       const lower = routePath.toLowerCase();
-      if (lower !== `/${prefix.toLowerCase()}` && !lower.startsWith(`/${prefix.toLowerCase()}/`)) return endEmpty(res, 404);
+      if (lower !== `/${prefix.toLowerCase()}` && !lower.startsWith(`/${prefix.toLowerCase()}/`)) {
+        if (await this.#options.outsideRoutes?.(req, res, url)) return;
+        return endEmpty(res, 404);
+      }
       routePath = routePath.slice(prefix.length + 1);
     }
 

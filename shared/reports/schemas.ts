@@ -92,3 +92,25 @@ export const filterSchema = z
     const [metricId, group] = f.split(':') as [string, z.infer<typeof groupKeySchema>];
     return { metricId, group };
   });
+
+/** GET /api/reports/catalog: what the caller may read (shared/reports/catalog.ts). */
+export const catalogView = z.object({
+  attributes: z.array(
+    z.object({ metricId: z.string(), name: z.string(), unit: z.enum(['hour', 'count']), reportFilters: z.boolean(), reportSections: z.boolean(), commentFilters: z.boolean() }),
+  ),
+  programs: z.array(
+    z.object({
+      programId: z.string(),
+      name: z.string(),
+      cycles: z.array(
+        z.object({
+          cycleId: z.string(),
+          name: z.string(),
+          startDate: z.string(),
+          endDate: z.string(),
+          items: z.array(z.object({ itemId: z.string(), label: z.string(), text: z.string() })),
+        }),
+      ),
+    }),
+  ),
+});

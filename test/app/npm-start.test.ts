@@ -54,6 +54,9 @@ async function checkContract(env: Record<string, string | undefined>): Promise<v
   try {
     await waitFor(() => output().includes(`Functions host listening on http://localhost:${port}`) || (child.exitCode !== null && Promise.reject(new Error(output()))), 'the ready line', 60_000);
     expect(output()).toMatch(/health: \[GET\] http:\/\/localhost:\d+\/api\/health/);
+    // The portal beside the API, with Glint's part of the local tenant seeded for the walkthrough.
+    expect(output()).toContain(`Portal: http://localhost:${port}/`);
+    expect((await fetch(`http://localhost:${port}/`)).headers.get('content-type')).toContain('text/html');
     // The local Viva Insights simulator serves the generated people to a token of the tenant in the URL.
     const feedUrl = /insights-source \{"type":"odata","url":"(http:\/\/[^"]+)"\}/.exec(output())?.[1];
     expect(feedUrl).toBeDefined();

@@ -280,3 +280,30 @@ describe('Bicep: parameters and azd', () => {
     expect(read('.gitignore').split('\n')).toEqual(expect.arrayContaining([`${stageDir}/`, '.azure/']));
   });
 });
+
+describe('Bicep: the admin portal', () => {
+  it('is a Static Web App tagged as the azure.yaml portal service, built from portal/ with its runtime configuration written before deploy', () => {
+    const portal = squash(resourceBlock(resources, 'portal'));
+    expect(portal).toContain("'Microsoft.Web/staticSites@");
+    expect(portal).toContain("'azd-service-name': 'portal'");
+    expect(azureYaml).toMatch(/^ {2}portal:\n(?: {4}#.*\n)* {4}project: \.\/portal\n {4}language: js\n {4}host: staticwebapp\n {4}dist: dist$/m);
+    expect(azureYaml.match(/run: node scripts\/write-config\.mjs/g)).toHaveLength(2);
+    // The hook reads the outputs main.bicep hands azd.
+    const hook = read('portal/scripts/write-config.mjs');
+    for (const name of hook.match(/required\('(\w+)'\)/g)!.map((m) => m.slice(10, -2))) {
+      expect(name === 'AUTH_AUDIENCE' ? JSON.stringify(parameters) : main).toContain(name);
+    }
+  });
+
+  it('lets browsers call the API from the portal’s origin only, without credentials', () => {
+    const site = squash(resourceBlock(resources, 'functionApp'));
+    const cors = /cors: \{ allowedOrigins: \[ ([^\]]*) \], supportCredentials: false \}/.exec(site);
+    expect(cors?.[1]?.trim()).toBe("'https://${portal.properties.defaultHostname}'");
+  });
+
+  it('offers no local sign-in in Azure: the deployed package holds no local/ code', () => {
+    const staged = read('infra/stage-package.mjs');
+    expect(staged).toMatch(/'dist\/functions', 'dist\/shared'\]/);
+    expect(staged).not.toMatch(/'dist\/local'/);
+  });
+});

@@ -8,6 +8,8 @@ import { ensureLocalKeys, mintLocalToken } from '../../shared/auth/local-keys';
 import { localIssuer } from '../../shared/auth/token-verifier';
 import type { LocalFunctionsHost } from '../../local/host/functions-host';
 import type { LogEntry } from '../../local/host/logger';
+import { localTenantId } from '../../local/demo-tenant';
+import { localPortal } from '../../local/portal-server';
 import { startStorageProxy, type StorageProxy } from './storage-proxy';
 import { repoRoot, startAzurite, startTestHost, type RunningAzurite } from './local-stack';
 
@@ -46,6 +48,8 @@ export interface AppStack {
 export interface AppStackOptions {
   /** Route the app's queue and table traffic through a proxy the test can make misbehave. */
   storageProxy?: boolean;
+  /** Serve the built portal (portal/dist) and the local sign-in beside the app, as `npm start` does. */
+  portal?: boolean;
 }
 
 export async function startAppStack(extraSettings: Record<string, string> = {}, options: AppStackOptions = {}): Promise<AppStack> {
@@ -65,7 +69,8 @@ export async function startAppStack(extraSettings: Record<string, string> = {}, 
   let host: LocalFunctionsHost;
   let logs: LogEntry[];
   try {
-    ({ host, logs } = await startTestHost({ appDir: repoRoot, main: 'functions/*.ts' }));
+    const outsideRoutes = options.portal ? localPortal({ distDir: path.join(repoRoot, 'portal', 'dist'), keysDir, audience, defaultTenantId: localTenantId }) : undefined;
+    ({ host, logs } = await startTestHost({ appDir: repoRoot, main: 'functions/*.ts', ...(outsideRoutes ? { outsideRoutes } : {}) }));
   } catch (error) {
     // A suite whose beforeAll fails never reaches its afterAll: stop Azurite here or jest never exits.
     await proxy?.stop();

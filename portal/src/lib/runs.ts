@@ -1,0 +1,43 @@
+// How an import run reads on the Import status page: progress, status and the error in plain words.
+
+export interface RunLike {
+  kind: 'import' | 'rebucket' | 'delete';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progress: { employees: number; chunksDone: number; chunksTotal: number | null };
+  error: string | null;
+}
+
+export const statusWords: Record<RunLike['status'], string> = {
+  queued: 'Queued',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export const kindWords: Record<RunLike['kind'], string> = { import: 'Import', rebucket: 'Re-bucketing', delete: 'Deletion' };
+
+export const isActive = (run: Pick<RunLike, 'status'>) => run.status === 'queued' || run.status === 'running';
+
+/** The progress bar's value (0..1; undefined while the total is not known yet) and its words. */
+export function runProgress(run: RunLike): { value: number | undefined; text: string } {
+  const { chunksDone, chunksTotal, employees } = run.progress;
+  if (run.status === 'succeeded') return { value: 1, text: chunksTotal ? `${chunksTotal} of ${chunksTotal} chunks · ${employees} employees` : 'Done' };
+  if (chunksTotal === null || chunksTotal === 0) return { value: run.status === 'queued' ? 0 : undefined, text: run.status === 'queued' ? 'Waiting to start' : `Reading Viva Insights data · ${employees} employees so far` };
+  return { value: chunksDone / chunksTotal, text: `${chunksDone} of ${chunksTotal} chunks · ${employees} employees` };
+}
+
+const plain: [RegExp, string][] = [
+  [/no Viva Insights source is configured/i, 'No Viva Insights source is set. Set one under Settings, then import again.'],
+  [/consent/i, 'Viva Insights data is not shared with Glint any more: a Global Administrator revoked consent.'],
+  [/\b(401|403)\b|token|unauthori[sz]ed|forbidden/i, 'Viva Insights refused the service’s sign-in. Check that the app has the Analyst permission on the Workplace Analytics API.'],
+  [/not found|404|no such file|missing/i, 'The person query or export file was not found. Check the source under Settings.'],
+  [/column/i, 'The export does not have the columns the attributes need. Check that the person query includes the metrics and the employee key column.'],
+];
+
+/** The stored error, with a sentence in plain words first where one is known. */
+export function plainError(error: string | null): { summary: string; detail: string } | undefined {
+  if (error === null || error === '') return undefined;
+  const known = plain.find(([pattern]) => pattern.test(error));
+  return { summary: known ? known[1] : 'The import stopped with an error.', detail: error };
+}

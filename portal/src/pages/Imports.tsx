@@ -1,0 +1,104 @@
+import { Badge, Button, Field, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text, Title1, Title3, makeStyles, tokens } from '@fluentui/react-components';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ok } from '../api/client';
+import { keys, usePrograms, useRuns, type Run } from '../api/queries';
+import { ProblemBar } from '../components/ProblemBar';
+import { useCommonStyles } from '../components/ui';
+import { usePortal } from '../context';
+import { kindWords, plainError, runProgress, statusWords } from '../lib/runs';
+
+// Import status: every run newest first, polled while one is queued or running, with its progress
+// (chunks done of total), window, matched and unmatched counts, invalid rows and error in plain words.
+// The API has no retry of one run; "Run scheduled imports now" runs today's Sunday schedule again.
+
+const pollMs = 1500;
+
+const useStyles = makeStyles({
+  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
+  term: { color: tokens.colorNeutralForeground2 },
+  value: { margin: 0 },
+});
+
+const badgeColor = { queued: 'informative', running: 'brand', succeeded: 'success', failed: 'danger', cancelled: 'subtle' } as const;
+
+export default function Imports() {
+  const styles = useCommonStyles();
+  const { api } = usePortal();
+  const queryClient = useQueryClient();
+  const runs = useRuns(pollMs);
+  const programs = usePrograms();
+  const runNow = useMutation({
+    mutationFn: () => ok(api.POST('/api/imports/run')),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.runs }),
+  });
+  const names = (run: Run) => {
+    const program = programs.data?.programs.find((p) => p.programId === run.programId);
+    const cycle = program?.cycles.find((c) => c.cycleId === run.cycleId);
+    return [program?.name ?? run.programId, cycle?.name ?? run.cycleId, run.metricId].filter(Boolean).join(' · ');
+  };
+
+  return (
+    <>
+      <Title1 as="h1">Import status</Title1>
+      <div className={styles.row}>
+        <Button onClick={() => runNow.mutate()} disabled={runNow.isPending}>
+          Run scheduled imports now
+        </Button>
+        {runNow.data && <Text role="status">{runNow.data.runs.length === 0 ? 'Nothing is due: every started cycle is imported for this week.' : `${runNow.data.runs.length} import runs queued.`}</Text>}
+      </div>
+      <ProblemBar error={runNow.error ?? runs.error} />
+      {runs.isPending && <Spinner label="Loading runs…" />}
+      {runs.data?.runs.length === 0 && <Text>No import has run yet. Enable a program to import its latest cycles.</Text>}
+      {runs.data?.runs.map((run) => <RunCard key={run.runId} run={run} title={`${kindWords[run.kind]} · ${names(run) || 'all data'}`} />)}
+    </>
+  );
+}
+
+function RunCard({ run, title }: { run: Run; title: string }) {
+  const common = useCommonStyles();
+  const styles = useStyles();
+  const progress = runProgress(run);
+  const error = plainError(run.error);
+  const facts: [string, string][] = [
+    ...(run.window ? [['Window', `Weeks from ${run.window.from} to ${run.window.to}`] as [string, string]] : []),
+    ...(run.kind === 'import'
+      ? ([
+          ['Matched employees', String(run.matchedEmployees)],
+          ['Glint employees without Insights data', String(run.unmatchedGlintEmployees)],
+          ['Insights persons not in Glint', String(run.unmatchedInsightsPersons)],
+          ['Invalid rows', String(run.invalidRows)],
+        ] as [string, string][])
+      : []),
+    ['Queued', new Date(run.queuedAt).toLocaleString()],
+    ...(run.finishedAt ? [['Finished', new Date(run.finishedAt).toLocaleString()] as [string, string]] : []),
+  ];
+  return (
+    <section className={common.section} aria-label={title}>
+      <div className={common.row}>
+        <Title3 as="h2" style={{ flexGrow: 1, fontSize: tokens.fontSizeBase500 }}>
+          {title}
+        </Title3>
+        <Badge color={badgeColor[run.status]}>{statusWords[run.status]}</Badge>
+      </div>
+      <Field label={`Progress of ${title}`} validationMessage={progress.text} validationState="none">
+        <ProgressBar value={progress.value} max={1} thickness="large" color={run.status === 'failed' ? 'error' : run.status === 'succeeded' ? 'success' : 'brand'} />
+      </Field>
+      <dl className={styles.facts}>
+        {facts.map(([term, value]) => (
+          <div key={term} style={{ display: 'contents' }}>
+            <dt className={styles.term}>{term}</dt>
+            <dd className={styles.value}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {error && (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{error.summary}</MessageBarTitle>
+            {error.detail}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </section>
+  );
+}

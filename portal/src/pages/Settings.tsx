@@ -1,0 +1,145 @@
+import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Text, Title1, Title3 } from '@fluentui/react-components';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { ok } from '../api/client';
+import { keys, useConfidentiality, useSource, type Confidentiality, type Source } from '../api/queries';
+import { ProblemBar } from '../components/ProblemBar';
+import { useCommonStyles } from '../components/ui';
+import { usePortal } from '../context';
+import { asApiError } from '../lib/problem';
+
+// Settings: where the tenant's Viva Insights data comes from (an OData person query, or an export file
+// in the import container), and the confidentiality thresholds of reports.
+
+export default function Settings() {
+  return (
+    <>
+      <Title1 as="h1">Settings</Title1>
+      <SourceForm />
+      <ThresholdsForm />
+    </>
+  );
+}
+
+function SourceForm() {
+  const styles = useCommonStyles();
+  const { api } = usePortal();
+  const queryClient = useQueryClient();
+  const source = useSource();
+  const [type, setType] = useState<'odata' | 'file'>('odata');
+  const [location, setLocation] = useState('');
+  const [keyColumn, setKeyColumn] = useState('PersonId');
+  useEffect(() => {
+    if (!source.data) return;
+    setType(source.data.type);
+    setLocation(source.data.type === 'odata' ? source.data.url : source.data.name);
+    setKeyColumn(source.data.employeeKeyColumn);
+  }, [source.data]);
+  const save = useMutation({
+    mutationFn: () =>
+      ok(
+        api.PUT('/api/insights-source', {
+          body: type === 'odata' ? { type, url: location.trim(), employeeKeyColumn: keyColumn.trim() || undefined } : { type, name: location.trim(), employeeKeyColumn: keyColumn.trim() || undefined },
+        }),
+      ),
+    onSuccess: (data: Source) => queryClient.setQueryData(keys.source, data),
+  });
+  const error = asApiError(save.error);
+  const locationPath = type === 'odata' ? 'body.url' : 'body.name';
+
+  return (
+    <form
+      className={styles.section}
+      aria-labelledby="source-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <Title3 as="h2" id="source-title">
+        Viva Insights source
+      </Title3>
+      {source.isPending && <Spinner size="small" label="Loading the source…" />}
+      {source.data === null && <Text>No source is set yet: imports fail until one is.</Text>}
+      <Field label="Where the data comes from">
+        <RadioGroup value={type} onChange={(_, d) => setType(d.value as 'odata' | 'file')} layout="horizontal">
+          <Radio value="odata" label="Person query (OData)" />
+          <Radio value="file" label="Export file" />
+        </RadioGroup>
+      </Field>
+      <Field
+        label={type === 'odata' ? 'Person query URL' : 'Export file name'}
+        required
+        hint={type === 'odata' ? 'The OData URL of the person query an Insights Analyst shared.' : 'A CSV or JSON export of the person query, in the import container (locally: .local/insights-files/).'}
+        validationMessage={error?.fieldMessage(locationPath)}
+      >
+        <Input value={location} onChange={(_, d) => setLocation(d.value)} />
+      </Field>
+      <Field label="Employee key column" hint="The column that holds the key Glint knows employees by." validationMessage={error?.fieldMessage('body.employeeKeyColumn')}>
+        <Input value={keyColumn} onChange={(_, d) => setKeyColumn(d.value)} />
+      </Field>
+      {type === 'file' && (
+        <MessageBar intent="info">
+          <MessageBarBody>Uploading an export from here comes with the file upload route of the API; until then, put the file in the import container.</MessageBarBody>
+        </MessageBar>
+      )}
+      <ProblemBar error={save.error} claimed={[locationPath, 'body.employeeKeyColumn']} />
+      <div className={styles.row}>
+        <Button appearance="primary" type="submit" disabled={save.isPending || location.trim() === ''}>
+          Save source
+        </Button>
+        {save.isSuccess && <Text role="status">Source saved.</Text>}
+      </div>
+    </form>
+  );
+}
+
+const thresholdFields: { key: keyof Confidentiality; label: string; hint: string }[] = [
+  { key: 'minResponses', label: 'Minimum responses', hint: 'Glint’s threshold: a group with fewer respondents is not shown.' },
+  { key: 'insightsMinGroupSize', label: 'Viva Insights minimum group size', hint: 'Viva Insights’ threshold; reports use the larger of the two.' },
+  { key: 'suppression', label: 'Suppression', hint: 'How close the smallest shown group may come to being derived from the others (differencing).' },
+  { key: 'minCommentResponses', label: 'Minimum comment responses', hint: 'A group’s comments are shown from this many respondents.' },
+];
+
+function ThresholdsForm() {
+  const styles = useCommonStyles();
+  const { api } = usePortal();
+  const queryClient = useQueryClient();
+  const current = useConfidentiality();
+  const [values, setValues] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (current.data) setValues(Object.fromEntries(Object.entries(current.data).map(([k, v]) => [k, String(v)])));
+  }, [current.data]);
+  const save = useMutation({
+    mutationFn: () => ok(api.PUT('/api/settings/confidentiality', { body: Object.fromEntries(thresholdFields.map((f) => [f.key, Number(values[f.key])])) as Confidentiality })),
+    onSuccess: (data) => queryClient.setQueryData(keys.confidentiality, data),
+  });
+  const error = asApiError(save.error);
+  return (
+    <form
+      className={styles.section}
+      aria-labelledby="thresholds-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <Title3 as="h2" id="thresholds-title">
+        Confidentiality thresholds
+      </Title3>
+      {current.isPending && <Spinner size="small" label="Loading the thresholds…" />}
+      {thresholdFields.map((f) => (
+        <Field key={f.key} label={f.label} hint={f.hint} validationMessage={error?.fieldMessage(`body.${f.key}`)}>
+          <Input type="number" inputMode="numeric" value={values[f.key] ?? ''} onChange={(_, d) => setValues({ ...values, [f.key]: d.value })} />
+        </Field>
+      ))}
+      <ProblemBar error={save.error} claimed={thresholdFields.map((f) => `body.${f.key}`)} />
+      <div className={styles.row}>
+        <Button appearance="primary" type="submit" disabled={save.isPending || !current.data}>
+          Save thresholds
+        </Button>
+        {save.isSuccess && <Text role="status">Thresholds saved. Reports are recomputed with them.</Text>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Principal } from '../auth/principal';
+import { permissionFlags, storedAttribute, storedProgram, type Permissions } from '../admin/schemas';
+import type { AdminDeps } from '../admin/tenant-config';
+import { requireMetric } from '../domain/metrics';
+import { itemsKey, storedItems } from '../survey/schemas';
+import { mayUse } from './read';
+
+// What a report reader may open (SPEC section 13): report users cannot list attributes or programs
+// (those routes are the administrators'), so the portal learns here which attributes the caller's
+// roles may use and how, and which enabled programs' cycles (with their survey items) there are to
+// read. Nothing is listed that the report routes would refuse this caller.
+
+export interface CatalogView {
+  attributes: ({ metricId: string; name: string; unit: 'hour' | 'count' } & Permissions)[];
+  programs: { programId: string; name: string; cycles: { cycleId: string; name: string; startDate: string; endDate: string; items: { itemId: string; label: string; text: string }[] }[] }[];
+}
+
+export async function reportCatalog(deps: AdminDeps, principal: Principal): Promise<CatalogView> {
+  const { tenantId } = principal;
+  const [attributes, programs, items] = await Promise.all([
+    deps.store.list(tenantId, 'attribute:', storedAttribute),
+    deps.store.list(tenantId, 'program:', storedProgram),
+    deps.store.list(tenantId, 'items:', storedItems),
+  ]);
+  const usable = attributes
+    .map(({ value }) => {
+      const metric = requireMetric(value.metricId);
+      const flags = Object.fromEntries(permissionFlags.map((flag) => [flag, mayUse(principal, value, flag)])) as Permissions;
+      return { metricId: value.metricId, name: metric.name, unit: metric.unit, ...flags };
+    })
+    .filter((a) => permissionFlags.some((flag) => a[flag]));
+  // Someone who may use no attribute has no report to read, so no program is listed either.
+  if (usable.length === 0) return { attributes: [], programs: [] };
+  const itemsOf = new Map(items.map(({ value }) => [itemsKey(value.programId, value.cycleId), value.items]));
+  return {
+    attributes: usable,
+    programs: programs
+      .filter(({ value }) => value.enabled)
+      .map(({ value }) => ({
+        programId: value.programId,
+        name: value.name,
+        cycles: value.cycles.map((cycle) => ({
+          ...cycle,
+          items: (itemsOf.get(itemsKey(value.programId, cycle.cycleId)) ?? []).map(({ itemId, label, text }) => ({ itemId, label, text })),
+        })),
+      })),
+  };
+}
