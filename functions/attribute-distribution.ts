@@ -20,7 +20,8 @@ export const attributeDistribution = defineRoute({
   query: z.strictObject({ programId: idSchema, cycleId: idSchema, max: maxList.optional() }),
   responses: {
     200: {
-      description: 'Counts per bucket; a count under the report threshold is null with belowThreshold: true',
+      description:
+        'Counts per bucket; a count under the report threshold, zero included, is null with belowThreshold: true; where that leaves one count hidden, the next smallest is null too (suppressed: true). Previewed maxima are rounded to steps of 0.25 h (hours) or 1 (counts), and `max` says which were used.',
       schema: z.object({
         metricId: z.string(),
         programId: z.string(),
@@ -28,7 +29,7 @@ export const attributeDistribution = defineRoute({
         max: z.tuple([z.number(), z.number(), z.number()]),
         preview: z.boolean(),
         runId: z.string().nullable(),
-        buckets: z.array(z.object({ bucket: z.number().int(), label: z.string(), employees: z.number().int().nullable(), belowThreshold: z.boolean() })),
+        buckets: z.array(z.object({ bucket: z.number().int(), label: z.string(), employees: z.number().int().nullable(), belowThreshold: z.boolean(), suppressed: z.boolean() })),
       }),
     },
   },

@@ -195,3 +195,25 @@ function exposedAnswerers(answerers: readonly number[], metricCount: number, gro
   const derivable = derivableAtoms(rowCount, atoms);
   return atoms.filter((atom, a) => atom.size === 1 && derivable[a]).map((atom) => atom.signature);
 }
+
+/** What the distribution shows of a bucket's count (SPEC section 7). */
+export type CountVisibility = 'shown' | 'below-threshold' | 'suppressed';
+
+/**
+ * The attribute distribution's counts (SPEC section 7): a count under the group threshold, zero
+ * included, is hidden (a zero says as much as a one: that a range is nearly empty); where exactly one
+ * count is hidden, the next smallest shown count is hidden too (ties: the first in bucket order), since
+ * with the total known a single hidden count is a difference of the shown ones.
+ */
+export function decideCounts(counts: readonly number[], threshold: number): CountVisibility[] {
+  for (const count of counts) assertCount(count, 'count');
+  const visibility: CountVisibility[] = counts.map((count) => (count < threshold ? 'below-threshold' : 'shown'));
+  if (visibility.filter((v) => v !== 'shown').length === 1) {
+    let smallest = -1;
+    counts.forEach((count, i) => {
+      if (visibility[i] === 'shown' && (smallest < 0 || count < counts[smallest]!)) smallest = i;
+    });
+    if (smallest >= 0) visibility[smallest] = 'suppressed';
+  }
+  return visibility;
+}

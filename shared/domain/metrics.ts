@@ -150,3 +150,15 @@ export function bucketLabels(max: Ranges): [string, string, string, string] {
   const [m1, m2, m3] = max.map(formatNumber) as [string, string, string];
   return [`0 to less than ${m1}`, `${m1} to less than ${m2}`, `${m2} to less than ${m3}`, `${m3} or more`];
 }
+
+/**
+ * The grid previewed maxima are snapped to, per unit: a quarter hour, or one (SPEC section 7's
+ * preview). Counts move only when a maximum crosses a grid line, so probing finer maxima learns
+ * nothing finer about anyone's mean.
+ */
+export const previewGrid: Record<'hour' | 'count', number> = { hour: 0.25, count: 1 };
+
+export function snapToGrid(max: Ranges, unit: 'hour' | 'count'): Ranges {
+  const step = previewGrid[unit];
+  return max.map((m) => Math.max(step, Math.round(m / step) * step)) as unknown as Ranges;
+}

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { notFound, ruleViolation } from '../domain/errors';
-import { groupThreshold } from '../domain/confidentiality';
-import { bucketLabels, rangeProblems, type Ranges } from '../domain/metrics';
+import { decideCounts, groupThreshold } from '../domain/confidentiality';
+import { bucketLabels, findMetric, previewGrid, rangeProblems, snapToGrid, type Ranges } from '../domain/metrics';
 import { sundayOnOrBefore } from '../domain/weeks';
 import { cycleStateKey, storedAttribute, storedCycleState, storedProgram, storedRun, type StoredRun } from '../admin/schemas';
 import { runRowKey } from '../admin/tenant-config';
@@ -53,6 +53,8 @@ export interface DistributionBucket {
   label: string;
   employees: number | null;
   belowThreshold: boolean;
+  /** Hidden though not below the threshold: the one other hidden count would be a difference otherwise. */
+  suppressed: boolean;
 }
 
 export async function distribution(
@@ -64,9 +66,12 @@ export async function distribution(
   const { tenantId } = principal;
   // Counts of employees are numbers derived from Insights data: none is shown without consent.
   await requireConsent(deps, tenantId);
-  if (query.max) {
-    const problems = rangeProblems(query.max, 'query.max');
-    if (problems.length > 0) throw ruleViolation(problems);
+  // Previewed maxima are snapped to the metric's grid before anything is counted (metrics.ts).
+  const metric = findMetric(metricId);
+  const previewMax = query.max && metric ? snapToGrid(query.max, metric.unit) : query.max;
+  if (previewMax) {
+    const problems = rangeProblems(previewMax, 'query.max');
+    if (problems.length > 0) throw ruleViolation(problems.map((p) => ({ ...p, message: `${p.message} (previewed maxima are rounded to steps of ${metric ? previewGrid[metric.unit] : 1})` })));
   }
   const [attribute, program, state, confidentiality] = await Promise.all([
     deps.store.get(tenantId, `attribute:${metricId}`, storedAttribute),
@@ -76,28 +81,31 @@ export async function distribution(
   ]);
   if (!attribute) throw notFound(`Attribute ${metricId}`);
   if (!program || !program.value.cycles.some((c) => c.cycleId === query.cycleId)) throw notFound(`Cycle ${query.cycleId} of program ${query.programId}`);
-  const max = query.max ?? attribute.value.max;
+  const max = previewMax ?? attribute.value.max;
   const counts = [0, 0, 0, 0];
   if (state) {
     const scope = { tenantId, programId: query.programId, cycleId: query.cycleId, runId: state.value.currentRunId };
     for await (const employee of deps.values.scan(scope, [metricId])) {
       const value = employee.metrics[metricId];
-      if (value) counts[(query.max ? bucketOf(value, max) : value.bucket) - 1]!++;
+      if (value) counts[(previewMax ? bucketOf(value, max) : value.bucket) - 1]!++;
     }
   }
-  // The report threshold (SPEC section 12): a group this small would be hidden, so its size is too.
-  const threshold = groupThreshold(confidentiality);
+  // The report threshold (SPEC sections 7 and 12): a group this small would be hidden, so its size is too.
+  const visibility = decideCounts(counts, groupThreshold(confidentiality));
   const labels = bucketLabels(max);
   return {
     metricId,
     programId: query.programId,
     cycleId: query.cycleId,
     max,
-    preview: query.max !== undefined,
+    preview: previewMax !== undefined,
     runId: state?.value.currentRunId ?? null,
-    buckets: counts.map((count, i) => {
-      const below = count > 0 && count < threshold;
-      return { bucket: (i + 1) as 1 | 2 | 3 | 4, label: labels[i]!, employees: below ? null : count, belowThreshold: below };
-    }),
+    buckets: counts.map((count, i) => ({
+      bucket: (i + 1) as 1 | 2 | 3 | 4,
+      label: labels[i]!,
+      employees: visibility[i] === 'shown' ? count : null,
+      belowThreshold: visibility[i] === 'below-threshold',
+      suppressed: visibility[i] === 'suppressed',
+    })),
   };
 }

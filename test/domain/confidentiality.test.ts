@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decideBreakdown, groupThreshold, type ConfidentialitySettings, type GroupDecision } from '../../shared/domain/confidentiality';
+import { decideBreakdown, decideCounts, groupThreshold, type ConfidentialitySettings, type GroupDecision } from '../../shared/domain/confidentiality';
 import { derivableSubsetsSmallerThan, isDerivable, smallestDerivableSize } from '../support/derivability';
 
 const defaults: ConfidentialitySettings = { minResponses: 5, suppression: 2, minCommentResponses: 10, insightsMinGroupSize: 5 };
@@ -339,3 +339,31 @@ function rationalRank(matrix: readonly number[][]): number {
   }
   return rank;
 }
+
+describe('decideCounts (the attribute distribution, SPEC section 7)', () => {
+  it('hides counts under the threshold, zero included, and a lone hidden count takes the next smallest with it', () => {
+    expect(decideCounts([40, 0, 0, 0], 5)).toEqual(['shown', 'below-threshold', 'below-threshold', 'below-threshold']);
+    expect(decideCounts([12, 8, 10, 10], 5)).toEqual(['shown', 'shown', 'shown', 'shown']);
+    expect(decideCounts([12, 3, 10, 10], 5)).toEqual(['shown', 'below-threshold', 'suppressed', 'shown']);
+    expect(decideCounts([12, 0, 8, 8], 5)).toEqual(['shown', 'below-threshold', 'suppressed', 'shown']);
+    expect(decideCounts([4, 30], 5)).toEqual(['below-threshold', 'suppressed']);
+  });
+
+  it('never leaves exactly one count hidden, never shows one under the threshold, and shows the rest as they are', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(30), { minLength: 2, maxLength: 6 }), fc.integer({ min: 1, max: 12 }), (counts, threshold) => {
+        const visibility = decideCounts(counts, threshold);
+        const hidden = visibility.filter((v) => v !== 'shown').length;
+        expect(hidden === 1).toBe(false);
+        counts.forEach((count, i) => {
+          if (count < threshold) expect(visibility[i]).toBe('below-threshold');
+          else expect(visibility[i]).not.toBe('below-threshold');
+        });
+        // A suppressed count is the smallest of those at or over the threshold.
+        visibility.forEach((v, i) => {
+          if (v === 'suppressed') expect(counts.filter((c) => c >= threshold).every((c) => c >= counts[i]!)).toBe(true);
+        });
+      }),
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { bucketLabels, metricCatalog, rangeProblems, validateCatalog } from '../../shared/domain/metrics';
+import { bucketLabels, metricCatalog, rangeProblems, snapToGrid, validateCatalog } from '../../shared/domain/metrics';
 
 describe('metric catalog', () => {
   it('has the ten metrics of the spec, valid', () => {
@@ -33,5 +33,13 @@ describe('metric catalog', () => {
 
   it('labels buckets as Glint does', () => {
     expect(bucketLabels([0.01, 0.25, 0.5])).toEqual(['0 to less than 0.01', '0.01 to less than 0.25', '0.25 to less than 0.5', '0.5 or more']);
+  });
+});
+
+describe('snapToGrid (previewed maxima)', () => {
+  it('rounds hours to quarter hours and counts to whole numbers, never below one step', () => {
+    expect(snapToGrid([2.1, 4.13, 8.38], 'hour')).toEqual([2, 4.25, 8.5]);
+    expect(snapToGrid([0.01, 3.4, 7.6], 'count')).toEqual([1, 3, 8]);
+    expect(snapToGrid([0.05, 1, 2], 'hour')).toEqual([0.25, 1, 2]);
   });
 });

@@ -40,7 +40,7 @@ describe('import', () => {
     await stack.host.drain();
     expect(await t.call('GET', `/api/imports/${runs[0].runId}`, t.admin)).toMatchObject({ status: 'succeeded', matchedEmployees: 40, invalidRows: 0 });
     expect(await t.distribution('meetingHours')).toEqual([12, 8, 10, 10]);
-    expect(await t.distribution('emailHours')).toEqual([40, 0, 0, 0]);
+    expect(await t.distribution('emailHours')).toEqual([40, null, null, null]); // empty ranges are hidden too (SPEC 7)
     expect(await t.distribution('meetingHours', { max: '1,2,3' })).toEqual([null, null, null, 34]);
     expect((await t.call('GET', '/api/imports?programId=p1', t.admin)).runs.map((r: { runId: string }) => r.runId)).toContain(runs[0].runId);
   });
@@ -66,7 +66,7 @@ describe('import', () => {
     expect(runs).toHaveLength(1);
     await stack.host.drain();
     expect(await storedEntities(t.tenantId)).toHaveLength(10);
-    expect(await t.distribution('meetingHours')).toEqual([6, null, 0, 0]);
+    expect(await t.distribution('meetingHours')).toEqual([6, null, null, null]);
   });
 });
 

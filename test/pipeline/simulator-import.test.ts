@@ -71,7 +71,7 @@ describe('a clean import', () => {
       expect(await t.run(runId)).toMatchObject({ status: 'succeeded', matchedEmployees: people, invalidRows: 0 });
       expect(simulator.requests.filter((r) => r.status === 200)).toHaveLength(Math.ceil((people * 12) / pageSize));
       expect(await t.distribution('meetingHours')).toEqual([12, 8, 10, 10]);
-      expect(await t.distribution('emailHours')).toEqual([40, 0, 0, 0]);
+      expect(await t.distribution('emailHours')).toEqual([40, null, null, null]); // empty ranges are hidden too (SPEC 7)
       const stored = await storedValues(stack, t.tenantId);
       expect(stored).toHaveLength(people);
       expect(stored).toEqual(await cleanImport());

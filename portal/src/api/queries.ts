@@ -29,6 +29,7 @@ export const keys = {
   confidentiality: ['confidentiality'],
   catalog: ['catalog'],
   audit: ['audit'],
+  files: ['insights-files'],
 } as const;
 
 export function useConsent() {
@@ -71,6 +72,10 @@ export function useSource() {
       return ok(Promise.resolve({ data, response, error: response.ok ? undefined : await response.clone().json().catch(() => undefined) }));
     },
   });
+}
+export function useExportFiles() {
+  const { api } = usePortal();
+  return useQuery({ queryKey: keys.files, queryFn: () => ok(api.GET('/api/insights-files')) });
 }
 export function useConfidentiality() {
   const { api } = usePortal();

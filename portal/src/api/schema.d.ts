@@ -1198,7 +1198,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Counts per bucket; a count under the report threshold is null with belowThreshold: true */
+            /** @description Counts per bucket; a count under the report threshold, zero included, is null with belowThreshold: true; where that leaves one count hidden, the next smallest is null too (suppressed: true). Previewed maxima are rounded to steps of 0.25 h (hours) or 1 (counts), and `max` says which were used. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1220,6 +1220,7 @@ export interface operations {
                             label: string;
                             employees: number | null;
                             belowThreshold: boolean;
+                            suppressed: boolean;
                         }[];
                     };
                 };

@@ -103,7 +103,7 @@ export function CustomizeRanges({ attribute, onClose }: { attribute: Attribute; 
               <TableBody>
                 {[0, 1, 2, 3].map((i) => {
                   const bucket = buckets?.[i];
-                  const reason = bucket ? hiddenRangeReason(bucket.employees, bucket.belowThreshold, thresholds.data) : undefined;
+                  const reason = bucket ? hiddenRangeReason(bucket, thresholds.data) : undefined;
                   return (
                     <TableRow key={i}>
                       <TableCell>Range {i + 1}</TableCell>
@@ -126,7 +126,7 @@ export function CustomizeRanges({ attribute, onClose }: { attribute: Attribute; 
                           <Text>or more</Text>
                         )}
                       </TableCell>
-                      <TableCell aria-busy={stale}>{bucket ? (bucket.belowThreshold ? 'Fewer than the threshold' : String(bucket.employees)) : '–'}</TableCell>
+                      <TableCell aria-busy={stale}>{bucket ? (bucket.employees !== null ? String(bucket.employees) : bucket.belowThreshold ? 'Fewer than the threshold' : 'Hidden') : '–'}</TableCell>
                       <TableCell>
                         {!bucket ? '–' : reason ? <Text style={{ color: tokens.colorPaletteDarkOrangeForeground1 }}>Hidden. {reason}</Text> : 'Shown'}
                       </TableCell>

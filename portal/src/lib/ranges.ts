@@ -38,10 +38,14 @@ export interface Thresholds {
   insightsMinGroupSize: number;
 }
 
-/** Why reports would hide a range of this size, in plain words, or undefined when they show it. */
-export function hiddenRangeReason(employees: number | null, belowThreshold: boolean, thresholds: Thresholds | undefined): string | undefined {
-  if (!belowThreshold && employees !== 0) return undefined;
-  if (employees === 0) return 'No employee falls in this range, so reports have nothing to show for it.';
+/**
+ * Why reports would hide a range, in plain words, or undefined when they show it. The API hides a count
+ * under the threshold (an empty range included) and, when that leaves one range hidden, the next
+ * smallest too (`suppressed`), since a lone hidden count is the total minus the others.
+ */
+export function hiddenRangeReason(bucket: { employees: number | null; belowThreshold: boolean; suppressed: boolean }, thresholds: Thresholds | undefined): string | undefined {
+  if (bucket.suppressed) return 'Hidden with the one small range: otherwise its size would be the total minus the others.';
+  if (!bucket.belowThreshold) return undefined;
   const limit = thresholds ? Math.max(thresholds.minResponses, thresholds.insightsMinGroupSize) : undefined;
   const rule = thresholds
     ? `the larger of Glint's minimum responses (${thresholds.minResponses}) and Viva Insights' minimum group size (${thresholds.insightsMinGroupSize})`

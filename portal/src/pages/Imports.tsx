@@ -9,7 +9,8 @@ import { kindWords, plainError, runProgress, statusWords } from '../lib/runs';
 
 // Import status: every run newest first, polled while one is queued or running, with its progress
 // (chunks done of total), window, matched and unmatched counts, invalid rows and error in plain words.
-// The API has no retry of one run; "Run scheduled imports now" runs today's Sunday schedule again.
+// A failed or cancelled import can be retried (a fresh attempt); "Run scheduled imports now" runs today's
+// Sunday schedule again (or answers with the imports still in flight).
 
 const pollMs = 1500;
 
@@ -57,6 +58,13 @@ export default function Imports() {
 function RunCard({ run, title }: { run: Run; title: string }) {
   const common = useCommonStyles();
   const styles = useStyles();
+  const { api } = usePortal();
+  const queryClient = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => ok(api.POST('/api/imports/{runId}/retry', { params: { path: { runId: run.runId } } })),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.runs }),
+  });
+  const retriable = run.kind === 'import' && (run.status === 'failed' || run.status === 'cancelled');
   const progress = runProgress(run);
   const error = plainError(run.error);
   const facts: [string, string][] = [
@@ -99,6 +107,15 @@ function RunCard({ run, title }: { run: Run; title: string }) {
           </MessageBarBody>
         </MessageBar>
       )}
+      {retriable && (
+        <div className={common.row}>
+          <Button onClick={() => retry.mutate()} disabled={retry.isPending} aria-label={`Retry ${title}`}>
+            Retry
+          </Button>
+          {retry.isSuccess && <Text role="status">Queued again as a fresh attempt.</Text>}
+        </div>
+      )}
+      <ProblemBar error={retry.error} />
     </section>
   );
 }

@@ -1,15 +1,15 @@
-import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Text, Title1, Title3 } from '@fluentui/react-components';
+import { Button, Field, Input, Radio, RadioGroup, Spinner, Text, Title1, Title3 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ok } from '../api/client';
-import { keys, useConfidentiality, useSource, type Confidentiality, type Source } from '../api/queries';
+import { keys, useConfidentiality, useExportFiles, useSource, type Confidentiality, type Source } from '../api/queries';
 import { ProblemBar } from '../components/ProblemBar';
 import { useCommonStyles } from '../components/ui';
 import { usePortal } from '../context';
 import { asApiError } from '../lib/problem';
 
-// Settings: where the tenant's Viva Insights data comes from (an OData person query, or an export file
-// in the import container), and the confidentiality thresholds of reports.
+// Settings: where the tenant's Viva Insights data comes from (its own OData person query, or one of its
+// uploaded export files), and the confidentiality thresholds of reports.
 
 export default function Settings() {
   return (
@@ -70,7 +70,11 @@ function SourceForm() {
       <Field
         label={type === 'odata' ? 'Person query URL' : 'Export file name'}
         required
-        hint={type === 'odata' ? 'The OData URL of the person query an Insights Analyst shared.' : 'A CSV or JSON export of the person query, in the import container (locally: .local/insights-files/).'}
+        hint={
+          type === 'odata'
+            ? 'The OData link of the person query an Insights Analyst shared: https://workplaceanalytics.office.com/<your tenant id>/scopes/…/jobsOData/…/Persons.'
+            : 'One of your organization’s uploaded exports (below).'
+        }
         validationMessage={error?.fieldMessage(locationPath)}
       >
         <Input value={location} onChange={(_, d) => setLocation(d.value)} />
@@ -78,11 +82,7 @@ function SourceForm() {
       <Field label="Employee key column" hint="The column that holds the key Glint knows employees by." validationMessage={error?.fieldMessage('body.employeeKeyColumn')}>
         <Input value={keyColumn} onChange={(_, d) => setKeyColumn(d.value)} />
       </Field>
-      {type === 'file' && (
-        <MessageBar intent="info">
-          <MessageBarBody>Uploading an export from here comes with the file upload route of the API; until then, put the file in the import container.</MessageBarBody>
-        </MessageBar>
-      )}
+      {type === 'file' && <ExportFiles onChoose={setLocation} chosen={location} />}
       <ProblemBar error={save.error} claimed={[locationPath, 'body.employeeKeyColumn']} />
       <div className={styles.row}>
         <Button appearance="primary" type="submit" disabled={save.isPending || location.trim() === ''}>
@@ -91,6 +91,64 @@ function SourceForm() {
         {save.isSuccess && <Text role="status">Source saved.</Text>}
       </div>
     </form>
+  );
+}
+
+/** The organization's uploaded exports: upload one (checked for the columns an import needs), choose or delete one. */
+function ExportFiles({ onChoose, chosen }: { onChoose: (name: string) => void; chosen: string }) {
+  const styles = useCommonStyles();
+  const { api } = usePortal();
+  const queryClient = useQueryClient();
+  const files = useExportFiles();
+  const upload = useMutation({
+    mutationFn: (file: File) =>
+      ok(
+        api.PUT('/api/insights-files/{name}', {
+          params: { path: { name: file.name } },
+          body: file as unknown as string,
+          bodySerializer: (body: unknown) => body as BodyInit,
+          headers: { 'content-type': file.name.toLowerCase().endsWith('.json') ? 'application/json' : 'text/csv' },
+        }),
+      ),
+    onSuccess: (data) => onChoose(data.name),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.files }),
+  });
+  const remove = useMutation({
+    mutationFn: (name: string) => ok(api.DELETE('/api/insights-files/{name}', { params: { path: { name } } })),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.files }),
+  });
+  return (
+    <div className={styles.section}>
+      <Field label="Upload an export" hint="A CSV or JSON person-query export; it must have the employee key column and MetricDate.">
+        <input
+          type="file"
+          accept=".csv,.json"
+          onChange={(e) => {
+            const file = e.currentTarget.files?.[0];
+            if (file) upload.mutate(file);
+          }}
+        />
+      </Field>
+      {upload.isPending && <Spinner size="small" label="Uploading…" />}
+      {upload.isSuccess && <Text role="status">{`${upload.data.name} uploaded.`}</Text>}
+      <ProblemBar error={upload.error ?? remove.error} />
+      {files.data && files.data.files.length === 0 && <Text>No export uploaded yet.</Text>}
+      {files.data && files.data.files.length > 0 && (
+        <ul aria-label="Uploaded exports">
+          {files.data.files.map((f) => (
+            <li key={f.name} className={styles.row}>
+              <Text>{`${f.name} (${Math.ceil(f.bytes / 1024)} KB, ${new Date(f.uploadedAt).toLocaleString()})`}</Text>
+              <Button size="small" onClick={() => onChoose(f.name)} disabled={chosen === f.name} aria-label={`Use ${f.name}`}>
+                {chosen === f.name ? 'Chosen' : 'Use'}
+              </Button>
+              <Button size="small" onClick={() => remove.mutate(f.name)} disabled={remove.isPending} aria-label={`Delete ${f.name}`}>
+                Delete
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

@@ -38,10 +38,10 @@ describe('range labels', () => {
 describe('hiddenRangeReason', () => {
   const thresholds = { minResponses: 5, insightsMinGroupSize: 8 };
   it('names the larger threshold when a range is too small to show', () => {
-    expect(hiddenRangeReason(null, true, thresholds)).toMatch(/^Fewer than 8 employees: reports and filters hide this range/);
+    expect(hiddenRangeReason({ employees: null, belowThreshold: true, suppressed: false }, thresholds)).toMatch(/^Fewer than 8 employees: reports and filters hide this range/);
   });
-  it('explains an empty range and says nothing of a shown one', () => {
-    expect(hiddenRangeReason(0, false, thresholds)).toMatch(/No employee/);
-    expect(hiddenRangeReason(40, false, thresholds)).toBeUndefined();
+  it('explains a range hidden with a small one, and says nothing of a shown one', () => {
+    expect(hiddenRangeReason({ employees: null, belowThreshold: false, suppressed: true }, thresholds)).toMatch(/total minus the others/);
+    expect(hiddenRangeReason({ employees: 40, belowThreshold: false, suppressed: false }, thresholds)).toBeUndefined();
   });
 });
