@@ -43,6 +43,8 @@ export class TenantStore {
   }
 
   async get<T>(tenantId: string, rowKey: string, schema: z.ZodType<T>): Promise<Stored<T> | undefined> {
+    // A key Table Storage forbids (an id from a URL holding "/", say) names no row: nothing to read.
+    if (illegalKeyCharacters.test(rowKey)) return undefined;
     await this.#ensureTable();
     try {
       const entity = await this.#table.getEntity<Row>(tenantId, rowKey);
