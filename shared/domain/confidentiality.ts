@@ -115,7 +115,11 @@ export interface CycleDecision {
  *   out by differences (`derivableAtoms`), the smallest shown group holding that person hides the
  *   item (the smallest shown group at all, if none holds them), just as `decideBreakdown` suppresses
  *   the smallest group within one breakdown. Two attributes can nest (A's bucket = B's bucket minus
- *   one person), which no rule within one breakdown sees.
+ *   one person), which no rule within one breakdown sees;
+ * - then, withholding no more than needed: each group that pass withheld is shown back, in breakdown
+ *   and bucket order, where showing it (with everything shown by then) singles nobody out. Showing
+ *   more only ever reveals more, so a group refused once would be refused later too: afterwards no
+ *   withheld group could be shown back on its own.
  * With suppression 1 nobody is protected by differencing, so only the thresholds apply.
  */
 export function decideCycle(membership: CycleMembership, settings: ConfidentialitySettings): CycleDecision {
@@ -142,6 +146,7 @@ export function decideCycle(membership: CycleMembership, settings: Confidentiali
     const shown = breakdowns.map((groupsOfM, m) => groupsOfM.map((g) => g.status === 'ok' && answers[m]![g.key]! >= threshold));
 
     if (settings.suppression === 2) {
+      const withheld: [number, number][] = [];
       const smallestShown = (candidates: [number, number][]): [number, number] | undefined =>
         candidates.reduce<[number, number] | undefined>((best, c) => (best === undefined || answers[c[0]]![c[1]]! < answers[best[0]]![best[1]]! ? c : best), undefined);
       for (;;) {
@@ -158,7 +163,15 @@ export function decideCycle(membership: CycleMembership, settings: Confidentiali
         for (const key of hide) {
           const [m, g] = key.split(':').map(Number) as [number, number];
           shown[m]![g] = false;
+          withheld.push([m, g]);
         }
+      }
+      // The greedy pass above may withhold more than it had to (hiding one group of several often
+      // already protects the person another hid for): offer each back.
+      withheld.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      for (const [m, g] of withheld) {
+        shown[m]![g] = true;
+        if (exposedAnswerers(answerers, metricCount, groupOf, shown).length > 0) shown[m]![g] = false;
       }
     }
     shown.forEach((row, m) => row.forEach((s, g) => (itemShown[m]![g]![i] = s)));

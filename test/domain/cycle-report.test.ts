@@ -191,3 +191,36 @@ describe('buildCycleReport', () => {
     expect(responses.scoreOf(1234, 0)).toBe(5);
   });
 });
+
+describe('decideCycle withholds no more than needed', () => {
+  it('no withheld group of random cycles could be shown back alone without singling someone out', () => {
+    const person = (metrics: number) =>
+      fc.record({ groups: fc.array(fc.integer({ min: 0, max: noDataGroup }), { minLength: metrics, maxLength: metrics }), scores: fc.constant([3] as (number | undefined)[]) });
+    const cycle = fc
+      .record({ metrics: fc.integer({ min: 2, max: 3 }), threshold: fc.integer({ min: 3, max: 5 }) })
+      .chain(({ metrics, threshold }) => fc.record({ metrics: fc.constant(metrics), threshold: fc.constant(threshold), people: fc.array(person(metrics), { minLength: 6, maxLength: 40 }) }));
+    let withheldSeen = 0;
+    fc.assert(
+      fc.property(cycle, ({ metrics, threshold, people }) => {
+        const settings = { ...defaults, minResponses: threshold, insightsMinGroupSize: threshold };
+        const report = buildCycleReport(itemsOf(1), attributesOf(metrics), collect(people, 1, metrics), settings);
+        const everyone = people.map((_, r) => r);
+        const shownSets = report.attributes.flatMap((a, m) => a.groups.flatMap((g, k) => (g.items[0] !== null ? [everyone.filter((r) => people[r]!.groups[m] === k)] : [])));
+        const overall = people.length >= threshold ? [everyone] : [];
+        report.attributes.forEach((attribute, m) =>
+          attribute.groups.forEach((group, k) => {
+            // Withheld by the cross-attribute check: an ok group that many answered, showing no score.
+            if (group.status !== 'ok' || group.items[0] !== null) return;
+            withheldSeen++;
+            const members = everyone.filter((r) => people[r]!.groups[m] === k);
+            // The independent checker: shown back alone, someone would be derivable.
+            expect(smallestDerivableSize(people.length, [...overall, ...shownSets, members], 2)).toBeDefined();
+          }),
+        );
+      }),
+      { numRuns: 300 },
+    );
+    // The property must have had withheld groups to look at.
+    expect(withheldSeen).toBeGreaterThan(0);
+  });
+});
