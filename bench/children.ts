@@ -32,6 +32,13 @@ export interface Child {
   kill(): Promise<void>;
 }
 
+let cpuProfileDir: string | undefined;
+
+/** From now on, every child started writes a V8 CPU profile into `dir` when it exits (CPU.<date>.<pid>.….cpuprofile). */
+export function profileChildrenInto(dir: string): void {
+  cpuProfileDir = dir;
+}
+
 export interface ChildOptions {
   /** Where the child's other output goes, line by line; default this process's stderr. */
   log?: (line: string) => void;
@@ -40,7 +47,8 @@ export interface ChildOptions {
 export function startChild(name: string, env: Record<string, string>, options: ChildOptions = {}): Promise<Child> {
   const log = options.log ?? ((line: string) => process.stderr.write(`  [${name}] ${line}\n`));
   // stdin stays open as a lifeline: a child exits when its parent does, however that ends.
-  const child = spawn(process.execPath, [script(name)], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, script(name)], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   createInterface({ input: child.stderr }).on('line', log);
   const lines = createInterface({ input: child.stdout });
   const usageWaiters: ((usage: ProcessUsage) => void)[] = [];

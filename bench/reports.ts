@@ -75,6 +75,7 @@ export async function reportsOnce(live: LiveImport, respondents: number, hosts: 
     held.push(...receivedMessageItems);
   }
   const workHosts = await Promise.all(Array.from({ length: hosts }, () => startHost('work', live.settings)));
+  console.log(`  pids: work ${workHosts.map((h) => h.pid).join(' ')}`);
   const workBefore = await cpuOf(workHosts);
   const refreshStarted = performance.now();
   await Promise.all(held.map((m) => queue.updateMessage(m.messageId, m.popReceipt, undefined, 0)));

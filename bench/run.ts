@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureLocalKeys } from '../shared/auth/local-keys';
 import { metricCatalog } from '../shared/domain/metrics';
-import { appDir } from './children';
+import { appDir, profileChildrenInto } from './children';
 import { fanoutOnce } from './fanout';
 import { importOnce, type ImportFigures } from './import';
 import { reportsOnce, type ReportFigures } from './reports';
@@ -14,7 +14,7 @@ import { duckdbOnce, exportFile, pandasOnce, pandasPython, transformOnce, type T
 // own process; the import and report recomputation once per work-host count of `--hosts`. Prints one
 // table and writes the raw figures to .bench/. One file per benchmark beside this one.
 //
-//   npm run bench [-- --employees 100000 --runs 3 --hosts 1,2,4 --tenants 1000 --only transform,import,reports,fanout --pull-heap-mb 192]
+//   npm run bench [-- --employees 100000 --runs 3 --hosts 1,2,4 --tenants 1000 --only transform,import,reports,fanout --pull-heap-mb 192 --cpu-prof]
 
 const outDir = path.join(appDir, '.bench');
 
@@ -26,6 +26,8 @@ interface Options {
   hosts: number[];
   tenants: number;
   only: Set<string>;
+  /** Folder for V8 CPU profiles of every process the benchmark starts (`--cpu-prof`), to see which one caps throughput. */
+  cpuProfDir: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -45,6 +47,7 @@ function parseOptions(argv: string[]): Options {
     hosts: value('hosts', '1').split(',').map((n) => positive('hosts', n)),
     tenants: positive('tenants', value('tenants', '1000')),
     only: new Set(value('only', 'transform,import,reports,fanout').split(',')),
+    cpuProfDir: argv.includes('--cpu-prof') ? path.join(outDir, 'profiles') : undefined,
   };
 }
 
@@ -61,7 +64,7 @@ function importRows(byHosts: Map<number, ImportFigures[]>, reportsByHosts: Map<n
   for (const n of [reference!, ...others]) {
     const runs = byHosts.get(n)!;
     const ratio = median(runs.map((r) => r.ratioToLimit));
-    const measured = `${fmt(median(runs.map((r) => r.employeesPerSecond)))} employees/s (${fmt(median(runs.map((r) => r.wallMs)) / 1000, 1)} s), ${fmt(ratio, 2)} of the limit (${fmt(median(runs.map((r) => r.limitEntitiesPerSecond)))} entities/s; runs ${runs.map((r) => fmt(r.ratioToLimit, 2)).join(', ')})`;
+    const measured = `${fmt(median(runs.map((r) => r.employeesPerSecond)))} employees/s (${fmt(median(runs.map((r) => r.wallMs)) / 1000, 1)} s, pull ${fmt(median(runs.map((r) => r.pullMs)) / 1000, 1)} s), ${fmt(ratio, 2)} of the limit (${fmt(median(runs.map((r) => r.limitEntitiesPerSecond)))} entities/s; runs ${runs.map((r) => fmt(r.ratioToLimit, 2)).join(', ')})`;
     if (n === reference) {
       rows.push([`import: ${hostsLabel(n)}`, measured, '≥ 0.80 of the limit', ratio >= 0.8 ? 'yes' : 'no']);
     } else {
@@ -163,6 +166,10 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const keysDir = path.join(outDir, 'keys');
   await ensureLocalKeys(keysDir);
+  if (options.cpuProfDir) {
+    mkdirSync(options.cpuProfDir, { recursive: true });
+    profileChildrenInto(options.cpuProfDir);
+  }
   const results: Record<string, unknown> = { date: new Date().toISOString(), machine: machine(), options: { ...options, only: [...options.only] } };
   const table: Row[] = [];
 
@@ -175,7 +182,7 @@ async function main(): Promise<void> {
         const keep = r === 0 && options.only.has('reports');
         console.log(`import ${r + 1}/${options.runs}, ${hostsLabel(n)}: ${options.employees} employees × 12 weeks × ${metricCatalog.length} metrics ...`);
         const { figures, live } = await importOnce(options, n, keysDir, keep);
-        console.log(`  ${fmt(figures.wallMs / 1000, 1)} s, ${fmt(figures.employeesPerSecond)} employees/s, limit ${fmt(figures.limitEntitiesPerSecond)}/s, CPU ${JSON.stringify(figures.cpuMs)}, pull peak RSS ${fmt(figures.pullPeakRssMb)} MB`);
+        console.log(`  ${fmt(figures.wallMs / 1000, 1)} s (pull ${fmt(figures.pullMs / 1000, 1)} s), ${fmt(figures.employeesPerSecond)} employees/s, limit ${fmt(figures.limitEntitiesPerSecond)}/s, CPU ${JSON.stringify(figures.cpuMs)}, pull peak RSS ${fmt(figures.pullPeakRssMb)} MB`);
         imports.get(n)!.push(figures);
         if (live) {
           try {

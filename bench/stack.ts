@@ -97,10 +97,12 @@ export interface RunView {
   progress: { chunksDone: number; chunksTotal: number | null; employees: number };
 }
 
-export async function waitForRun(app: Api, token: string, runId: string, timeoutMs = 6 * 3600_000): Promise<RunView> {
+/** Polls the run until it is finished; `observe` sees every state polled. */
+export async function waitForRun(app: Api, token: string, runId: string, timeoutMs = 6 * 3600_000, observe?: (run: RunView) => void): Promise<RunView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = (await app.call('GET', `/api/imports/${runId}`, token)) as RunView;
+    observe?.(run);
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms: ${JSON.stringify(run.progress)}`);
     await new Promise((r) => setTimeout(r, 250));
