@@ -84,17 +84,26 @@ function importRows(byHosts: Map<number, ImportFigures[]>, reportsByHosts: Map<n
   ]);
   rows.push(['memory: pull step peak RSS', `${fmt(median(ref.map((r) => r.pullPeakRssMb)))} MB`, '≤ 256 MB', median(ref.map((r) => r.pullPeakRssMb)) <= 256 ? 'yes' : 'no']);
 
-  // CPU per stage, per 100,000 employees, from the reference host count.
+  // CPU per stage, per 100,000 employees: a stage costs the same CPU whichever host count runs it, so
+  // every import counts (CPU time too varies with the load other work puts on the machine).
+  const all = [...byHosts.values()].flat();
   const per100k = (ms: number) => (ms / 1000) * (100_000 / employees);
-  const pull = per100k(median(ref.map((r) => r.cpuMs.pull)));
-  const bucket = per100k(median(ref.map((r) => r.cpuMs.bucket)));
-  const client = per100k(median(ref.map((r) => r.cpuMs.limitClient)));
-  rows.push(['CPU s per 100,000 employees: pull, bucket', `pull ${fmt(pull, 1)} s, bucket ${fmt(bucket, 1)} s`, '', '']);
+  const pull = per100k(median(all.map((r) => r.cpuMs.pull)));
+  const bucket = per100k(median(all.map((r) => r.cpuMs.bucket)));
+  const client = per100k(median(all.map((r) => r.cpuMs.limitClient)));
+  const ratios = all.map((r) => (r.cpuMs.pull + r.cpuMs.bucket) / r.cpuMs.limitClient);
+  const ratio = median(ratios);
   rows.push([
-    'CPU s per 100,000 employees: import vs minimal client',
-    `${fmt(pull + bucket, 1)} s vs ${fmt(client, 1)} s (×${fmt((pull + bucket) / client, 2)})`,
+    'CPU s per 100,000 employees: pull, bucket',
+    `pull ${fmt(pull, 1)} s, bucket ${fmt(bucket, 1)} s (bucket by host count: ${[...byHosts].map(([n, runs]) => `${n}: ${fmt(per100k(median(runs.map((r) => r.cpuMs.bucket))), 1)} s`).join(', ')})`,
+    '',
+    '',
+  ]);
+  rows.push([
+    'CPU s per 100,000 employees: import (pull + bucket) vs minimal client',
+    `${fmt(pull + bucket, 1)} s vs ${fmt(client, 1)} s (×${fmt(ratio, 2)}; imports ${ratios.map((r) => `×${fmt(r, 2)}`).join(', ')})`,
     '≤ ×2.00',
-    pull + bucket <= 2 * client ? 'yes' : 'no',
+    ratio <= 2 ? 'yes' : 'no',
   ]);
   const refReport = reportsByHosts.get(reference!);
   if (refReport) {
