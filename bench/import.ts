@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { metricCatalog } from '../shared/domain/metrics';
 import { chunk, maxBatch, runLimited } from '../shared/storage/table-support';
@@ -37,6 +38,8 @@ export interface ImportFigures {
   /** The stored values, canonical (bench/digest.ts): equal across host counts exactly when the data is. */
   valuesDigest: string;
   storedEntities: number;
+  /** The machine's 1-minute load average as the import ended: other work on the machine moves wall times (not in raw figures before 2026-11-29 15:00). */
+  loadAverage?: number;
 }
 
 /** An imported cycle kept running for the report benchmark. */
@@ -87,6 +90,7 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
     if (pullMs === undefined && r.progress.chunksTotal !== null) pullMs = performance.now() - started;
   });
   const wallMs = performance.now() - started;
+  const loadAverage = os.loadavg()[0]!;
   const [pullAfter, azuriteAfter, ...workAfter] = await usages([pullHost, azurite, ...workHosts]);
   if (run.status !== 'succeeded') throw new Error(`import ${run.status}: ${run.error}`);
   await Promise.all(workHosts.map((h) => h.stop()));
@@ -113,6 +117,7 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
     },
     valuesDigest: digestOf(values),
     storedEntities: values.length,
+    loadAverage,
   };
   const stop = async () => {
     await apiHost.stop();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { metricCatalog } from '../shared/domain/metrics';
@@ -25,6 +26,8 @@ export interface ReportFigures {
   /** CPU time (ms): the API host during the ingest, the work hosts during the recomputation, Azurite during each. */
   cpuMs: { ingest: number; refresh: number; azuriteIngest: number; azuriteRefresh: number };
   reportsDigest: string;
+  /** The machine's 1-minute load average after the ingest and after the recomputation (not in raw figures before 2026-11-29 15:00). */
+  loadAverage?: { ingest: number; refresh: number };
   /** Median and p95 of report requests, when asked for. */
   rounds: { medianMs: number; p95Ms: number }[];
 }
@@ -63,6 +66,7 @@ export async function reportsOnce(live: LiveImport, respondents: number, hosts: 
   }
   if (lines.length > 0) await post();
   const ingestMs = performance.now() - started;
+  const ingestLoad = os.loadavg()[0]!;
   const [apiAfter, azuriteAfterIngest] = [await cpuOf([live.apiHost]), await cpuOf([live.azurite])];
 
   // The refresh requests wait, invisible, until every host is ready: host start-up is not part of
@@ -89,6 +93,7 @@ export async function reportsOnce(live: LiveImport, respondents: number, hosts: 
     await new Promise((r) => setTimeout(r, 200));
   }
   const refreshMs = performance.now() - refreshStarted;
+  const refreshLoad = os.loadavg()[0]!;
   const [workAfter, azuriteAfterRefresh] = [await cpuOf(workHosts), await cpuOf([live.azurite])];
   await Promise.all(workHosts.map((h) => h.stop()));
 
@@ -111,6 +116,7 @@ export async function reportsOnce(live: LiveImport, respondents: number, hosts: 
     refreshMs,
     cpuMs: { ingest: apiAfter - apiBefore, refresh: workAfter - workBefore, azuriteIngest: azuriteAfterIngest - azuriteBefore, azuriteRefresh: azuriteAfterRefresh - azuriteAfterIngest },
     reportsDigest: digestOf(await storedReports(live.connectionString, live.tenantId, 'p1', 'c1')),
+    loadAverage: { ingest: ingestLoad, refresh: refreshLoad },
     rounds,
   };
 }

@@ -67,7 +67,8 @@ function importRows(byHosts: Map<number, ImportFigures[]>, reportsByHosts: Map<n
   for (const n of [reference!, ...others]) {
     const runs = byHosts.get(n)!;
     const ratio = median(runs.map((r) => r.ratioToLimit));
-    const measured = `${fmt(median(runs.map((r) => r.employeesPerSecond)))} employees/s (${fmt(median(runs.map((r) => r.wallMs)) / 1000, 1)} s, pull ${fmt(median(runs.map((r) => r.pullMs)) / 1000, 1)} s), ${fmt(ratio, 2)} of the limit (${fmt(median(runs.map((r) => r.limitEntitiesPerSecond)))} entities/s; runs ${runs.map((r) => fmt(r.ratioToLimit, 2)).join(', ')})`;
+    const load = runs.every((r) => r.loadAverage !== undefined) ? `, load ${fmt(median(runs.map((r) => r.loadAverage!)), 1)}` : '';
+    const measured = `${fmt(median(runs.map((r) => r.employeesPerSecond)))} employees/s (${fmt(median(runs.map((r) => r.wallMs)) / 1000, 1)} s, pull ${fmt(median(runs.map((r) => r.pullMs)) / 1000, 1)} s${load}), ${fmt(ratio, 2)} of the limit (${fmt(median(runs.map((r) => r.limitEntitiesPerSecond)))} entities/s; runs ${runs.map((r) => fmt(r.ratioToLimit, 2)).join(', ')})`;
     if (n === reference) {
       rows.push([`import: ${hostsLabel(n)}`, measured, '≥ 0.80 of the limit', ratio >= 0.8 ? 'yes' : 'no']);
     } else {
@@ -130,13 +131,15 @@ function reportRows(reportsByHosts: Map<number, ReportFigures>): Row[] {
   rows.push([`reports: ingest of ${fmt(ref.respondents * 10)} responses`, `${fmt(ref.ingestMs / 1000, 1)} s`, '', '']);
   for (const n of [reference!, ...others]) {
     const r = reportsByHosts.get(n)!;
+    const load = r.loadAverage ? `, load ${fmt(r.loadAverage.refresh, 1)}` : '';
+    const cpu = `CPU: hosts ${fmt(r.cpuMs.refresh / 1000, 1)} s, Azurite ${fmt(r.cpuMs.azuriteRefresh / 1000, 1)} s`;
     if (n === reference) {
-      rows.push([`reports: recomputation, ${hostsLabel(n)}`, `${fmt(r.refreshMs / 1000, 1)} s`, '', '']);
+      rows.push([`reports: recomputation, ${hostsLabel(n)}`, `${fmt(r.refreshMs / 1000, 1)} s (${cpu}${load})`, '', '']);
     } else {
       const same = r.reportsDigest === ref.reportsDigest;
       rows.push([
         `reports: recomputation, ${hostsLabel(n)}`,
-        `${fmt(r.refreshMs / 1000, 1)} s; same reports as ${hostsLabel(reference!)}: ${same ? 'yes' : 'no'}`,
+        `${fmt(r.refreshMs / 1000, 1)} s (${cpu}${load}); same reports as ${hostsLabel(reference!)}: ${same ? 'yes' : 'no'}`,
         `≤ ${fmt(1 + noise, 1)} × ${hostsLabel(reference!)}'s, same reports`,
         r.refreshMs <= (1 + noise) * ref.refreshMs && same ? 'yes' : 'no',
       ]);
