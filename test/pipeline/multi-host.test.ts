@@ -26,17 +26,13 @@ let dir: string;
 let azurite: Child;
 let settings: Record<string, string>;
 const children = new Set<Child>();
+/** What the processes wrote (warnings and errors: the hosts log at warning level), shown when the test fails. */
 const logs: string[] = [];
 
 async function host(role: HostRole, name: string): Promise<Child> {
   const child = await startHost(role, settings, {}, { log: (line) => logs.push(`[${name}] ${line}`) });
   children.add(child);
   return child;
-}
-
-async function stop(child: Child): Promise<void> {
-  children.delete(child);
-  await child.stop();
 }
 
 beforeAll(async () => {
@@ -73,6 +69,14 @@ function chunkIndices(k: number, done: string): number[] {
 }
 
 test('three work hosts, one killed and restarted mid-import, store what one host stores and count every chunk once', async () => {
+  try {
+    await killAndRestartMidImport();
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n\nprocess output:\n${logs.slice(-40).join('\n') || '(none)'}`, { cause: error });
+  }
+}, 120_000);
+
+async function killAndRestartMidImport(): Promise<void> {
   const connectionString = azurite.info.connectionString!;
   const store = new TenantStore(TableClient.fromConnectionString(connectionString, 'config', { allowInsecureConnection: true }));
   await host('pull', 'pull');
@@ -127,12 +131,16 @@ test('three work hosts, one killed and restarted mid-import, store what one host
   await second.kill();
   await host('work', 'work-2 restarted');
 
-  let run = await many.run();
-  while (run.status === 'running' || run.status === 'queued') {
-    await checkCounts(total);
-    await new Promise((r) => setTimeout(r, 100));
-    run = await many.run();
-  }
+  const run = await waitFor(
+    async () => {
+      const current = await many.run();
+      if (current.status !== 'running' && current.status !== 'queued') return current;
+      await checkCounts(total);
+      return false;
+    },
+    'the run to finish after the kill',
+    60_000,
+  );
   expect(run).toMatchObject({ status: 'succeeded', matchedEmployees: employees, progress: { chunksDone: total, chunksTotal: total } });
   expect(snapshots).toBeGreaterThan(1);
   // The count rows go with the run's completion, and stay gone once the killed host's messages,
@@ -141,4 +149,4 @@ test('three work hosts, one killed and restarted mid-import, store what one host
   expect(await store.list(many.tenantId, `chunks:${many.runId}:`, chunkRow)).toEqual([]);
   expect(await storedValues(connectionString, many.tenantId)).toEqual(await storedValues(connectionString, reference.tenantId));
   expect(await new QueueClient(connectionString, `${queueNames.bucket}-poison`).exists()).toBe(false);
-}, 120_000);
+}
