@@ -21,7 +21,7 @@ import type {
 import { readHostJson, type HostJson } from './host-json';
 import { consoleLogger, type HostLogger } from './logger';
 import { NcrontabSchedule } from './ncrontab';
-import { QueueListener } from './queue-listener';
+import { defaultLeaseSeconds, QueueListener } from './queue-listener';
 import { comparePrecedence, RouteTemplate } from './routes';
 import { blobServiceFrom, queueServiceFrom, resolveConnectionString } from './storage-connection';
 import { TimerListener } from './timer-listener';
@@ -299,6 +299,7 @@ export class LocalFunctionsHost {
 
   #prepareTriggers(): void {
     const connectionString = () => resolveConnectionString(this.#settings);
+    const leaseSeconds = queueLeaseSeconds(this.#settings);
     for (const fn of this.#functions.values()) {
       // As in the real host, the app setting AzureWebJobs.<name>.Disabled=true keeps a function from being triggered.
       if (/^(true|1)$/i.test(this.#settings[`AzureWebJobs.${fn.name}.Disabled`] ?? '')) {
@@ -352,6 +353,7 @@ export class LocalFunctionsHost {
             options: this.#hostJson.extensions.queues,
             invoke: (request) => this.#invoke(fn, request),
             logger: this.#logger,
+            leaseSeconds,
           }),
         );
       }
@@ -673,4 +675,17 @@ function withFreshRequireCache(appDir: string): (load: () => void) => void {
     }
     load();
   };
+}
+
+/**
+ * LOCAL_HOST_QUEUE_LEASE_SECONDS: local host only (the real host's running lease is a fixed 10
+ * minutes). A host that dies mid-invocation leaves its messages invisible for this long; tests that
+ * kill hosts shorten it so the messages come back within the test.
+ */
+function queueLeaseSeconds(settings: Record<string, string | undefined>): number {
+  const text = settings.LOCAL_HOST_QUEUE_LEASE_SECONDS;
+  if (text === undefined || text === '') return defaultLeaseSeconds;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 2) throw new Error(`LOCAL_HOST_QUEUE_LEASE_SECONDS must be a whole number of seconds, at least 2 (got "${text}")`);
+  return seconds;
 }

@@ -11,7 +11,8 @@ import type { HostLogger } from './logger';
 // copied to `<queue>-poison` when its last try (`maxDequeueCount`) fails or its body is not base64.
 
 const minPollingIntervalMs = 100;
-const runningVisibilitySeconds = 10 * 60;
+/** The Storage Queues extension keeps a running message invisible for 10 minutes, renewed at half-time. */
+export const defaultLeaseSeconds = 10 * 60;
 
 export interface QueueListenerOptions {
   functionName: string;
@@ -21,6 +22,8 @@ export interface QueueListenerOptions {
   options: QueuesOptions;
   invoke: (request: RpcInvocationRequest) => Promise<unknown>;
   logger: HostLogger;
+  /** How long a received message stays invisible while it runs (renewed at half-time); default 10 minutes. */
+  leaseSeconds?: number;
 }
 
 export class QueueListener {
@@ -71,6 +74,10 @@ export class QueueListener {
     await Promise.allSettled([...this.#running]);
   }
 
+  get #leaseSeconds(): number {
+    return this.#o.leaseSeconds ?? defaultLeaseSeconds;
+  }
+
   async #poll(): Promise<void> {
     const { batchSize, newBatchThreshold, maxPollingInterval } = this.#o.options;
     let delay = minPollingIntervalMs;
@@ -82,7 +89,7 @@ export class QueueListener {
       let messages: DequeuedMessageItem[] = [];
       this.#receives++;
       try {
-        const response = await this.#o.queue.receiveMessages({ numberOfMessages: batchSize, visibilityTimeout: runningVisibilitySeconds });
+        const response = await this.#o.queue.receiveMessages({ numberOfMessages: batchSize, visibilityTimeout: this.#leaseSeconds });
         messages = response.receivedMessageItems;
       } catch (error) {
         if (!isQueueNotFound(error)) this.#o.logger.log('warning', `Queue ${this.queueName}: receive failed: ${(error as Error).message}`);
@@ -142,12 +149,12 @@ export class QueueListener {
     let renewing: Promise<unknown> = Promise.resolve();
     const renewal = setInterval(() => {
       renewing = queue
-        .updateMessage(message.messageId, popReceipt, undefined, runningVisibilitySeconds)
+        .updateMessage(message.messageId, popReceipt, undefined, this.#leaseSeconds)
         .then((r) => {
           popReceipt = r.popReceipt ?? popReceipt;
         })
         .catch((error: Error) => logger.log('warning', `Queue ${queue.name}: could not extend message ${message.messageId}: ${error.message}`));
-    }, (runningVisibilitySeconds * 1000) / 2);
+    }, (this.#leaseSeconds * 1000) / 2);
 
     let failure: unknown;
     try {

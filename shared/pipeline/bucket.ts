@@ -46,7 +46,7 @@ export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): P
   const scope = { tenantId, programId: message.programId, cycleId: message.cycleId, runId: dataRunId(run.value) };
   await deps.values.write(scope, employees);
   if (!(await afterWrite(deps, message, scope, employees))) return;
-  if (!(await markChunkDone(deps, tenantId, scope.runId, message.index, total))) return;
+  if (!(await markChunkDone(deps, tenantId, run.value, message.index, total))) return;
 
   // This chunk filled its count row: if every row is full, the run is done. A retry of this message
   // gets here again (its mark is already there), so a failure before completing is not lost.

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { AdminDeps } from '../admin/tenant-config';
+import { storedRun } from '../admin/schemas';
+import { runRowKey, type AdminDeps } from '../admin/tenant-config';
+import { dataRunId, isFinished } from './runs';
 
 // Which bucket chunks of an import run are done. A 100,000-employee run has hundreds of chunks and
 // 16 handlers finish them at once; counting them in the run's own row made every handler fight over
@@ -40,10 +42,26 @@ const rowShare = (total: number, index: number) => {
  * Marks a chunk done (once, however often it is delivered). Returns whether its row is now full:
  * only then can the run be complete, so only then is it worth counting every row.
  */
-export async function markChunkDone(deps: AdminDeps, tenantId: string, runId: string, index: number, total: number): Promise<boolean> {
-  const row = await deps.store.update(tenantId, rowKeyOf(runId, index), storedChunkProgress, (current): ChunkProgress | undefined =>
-    current && hasBit(current.value.done, bitOf(index)) ? undefined : { done: withBit(current?.value.done ?? '', bitOf(index)), count: (current?.value.count ?? 0) + 1 },
-  );
+export async function markChunkDone(deps: AdminDeps, tenantId: string, run: { runId: string; attempt: number }, index: number, total: number): Promise<boolean> {
+  // Counted per attempt: a fresh attempt of a run counts its chunks anew.
+  const rowKey = rowKeyOf(dataRunId(run), index);
+  let created = false;
+  const row = await deps.store.update(tenantId, rowKey, storedChunkProgress, (current): ChunkProgress | undefined => {
+    if (current && hasBit(current.value.done, bitOf(index))) return undefined;
+    created = current === undefined;
+    return { done: withBit(current?.value.done ?? '', bitOf(index)), count: (current?.value.count ?? 0) + 1 };
+  });
+  // A late duplicate (a message whose host died after counting it, back after its lease) can get here
+  // after the run completed and deleted its count rows, and would leave a row behind for good. A run
+  // cannot complete without every row, so a row this call created belongs to a finished run only if
+  // the run finished before it: then it goes again.
+  if (created) {
+    const current = await deps.store.get(tenantId, runRowKey(run.runId), storedRun);
+    if (!current || isFinished(current.value) || current.value.attempt !== run.attempt) {
+      await deps.store.commit(tenantId, [{ op: 'delete', rowKey }]);
+      return false;
+    }
+  }
   return (row?.value.count ?? 0) >= rowShare(total, index);
 }
 

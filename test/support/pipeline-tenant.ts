@@ -1,4 +1,4 @@
-import { odata, TableClient } from '@azure/data-tables';
+import { storedEntities as storedEntitiesOf, storedValues as storedValuesOf } from '../../bench/digest';
 import { addDays, sundayOnOrBefore } from '../../shared/domain/weeks';
 import type { RawRecord } from '../../shared/insights/source';
 import { glintAdmin, globalAdmin, newTenant, platform, type AppStack } from './app-stack';
@@ -99,28 +99,10 @@ export async function setUpTenant(stack: AppStack, source: SourceFor): Promise<P
 }
 
 /** Every stored value entity of a tenant, sorted, without the storage's own properties. */
-export async function storedEntities(stack: AppStack, tenantId: string): Promise<Record<string, unknown>[]> {
-  const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'insightsvalues', { allowInsecureConnection: true });
-  const entities: Record<string, unknown>[] = [];
-  const filter = odata`PartitionKey ge ${tenantId + '|'} and PartitionKey lt ${tenantId + '}'}`;
-  try {
-    for await (const e of table.listEntities({ queryOptions: { filter } })) {
-      const { etag: _etag, timestamp: _timestamp, ...rest } = e as Record<string, unknown>;
-      entities.push(rest);
-    }
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error; // no table yet: nothing stored
-  }
-  return entities.sort((a, b) => String(a.partitionKey + '/' + a.rowKey).localeCompare(String(b.partitionKey + '/' + b.rowKey)));
-}
+export const storedEntities = (stack: AppStack, tenantId: string) => storedEntitiesOf(stack.azurite.connectionString, tenantId);
 
 /**
  * The stored values of a tenant with the tenant and run taken out of the partition key (the shard
  * stays), so two tenants' imports of the same data compare equal exactly when they stored the same.
  */
-export async function storedValues(stack: AppStack, tenantId: string): Promise<Record<string, unknown>[]> {
-  return (await storedEntities(stack, tenantId)).map(({ partitionKey, ...rest }) => {
-    const [, programId, cycleId, , shard] = String(partitionKey).split('|');
-    return { partition: `${programId}|${cycleId}|${shard}`, ...rest };
-  });
-}
+export const storedValues = (stack: AppStack, tenantId: string) => storedValuesOf(stack.azurite.connectionString, tenantId);
