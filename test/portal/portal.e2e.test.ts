@@ -225,3 +225,23 @@ it('tells a Glint Administrator without consent why nothing can be set up', asyn
   await capture(page, '18-no-consent');
   await page.context().close();
 });
+
+it('lets a Glint Administrator upload an export, choose it as the source, and delete one', async () => {
+  const tenantId = await seededTenant();
+  const page = await signIn(browser, stack.url, 'Glint Administrator', tenantId);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: 'Export file' }).check();
+  const csv = 'PersonId,MetricDate,Meeting hours\nperson1@contoso.com,2026-11-01,3\n';
+  await page.getByLabel('Upload an export').setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expectUi(page.getByText('export.csv uploaded.')).toBeVisible();
+  await expectUi(page.getByRole('button', { name: 'Use export.csv' })).toBeDisabled(); // chosen
+  // One without the key column is refused, and says why next to the upload.
+  await page.getByLabel('Upload an export').setInputFiles({ name: 'nokey.csv', mimeType: 'text/csv', buffer: Buffer.from('Email,MetricDate\na@contoso.com,2026-11-01\n') });
+  await expectUi(page.getByText(/no "PersonId" column/)).toBeVisible();
+  await page.getByRole('button', { name: 'Save source' }).click();
+  await expectUi(page.getByText('Source saved.')).toBeVisible();
+  await capture(page, '19-settings-export-files');
+  await page.getByRole('button', { name: 'Delete export.csv' }).click();
+  await expectUi(page.getByText('No export uploaded yet.')).toBeVisible();
+  await page.context().close();
+});

@@ -1,6 +1,6 @@
 import { Button, Field, Input, Radio, RadioGroup, Spinner, Text, Title1, Title3 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { ok } from '../api/client';
 import { keys, useConfidentiality, useExportFiles, useSource, type Confidentiality, type Source } from '../api/queries';
 import { ProblemBar } from '../components/ProblemBar';
@@ -100,6 +100,8 @@ function ExportFiles({ onChoose, chosen }: { onChoose: (name: string) => void; c
   const { api } = usePortal();
   const queryClient = useQueryClient();
   const files = useExportFiles();
+  // A native file input is no Fluent control: the Field's label is tied to it by id.
+  const uploadId = useId();
   const upload = useMutation({
     mutationFn: (file: File) =>
       ok(
@@ -119,8 +121,9 @@ function ExportFiles({ onChoose, chosen }: { onChoose: (name: string) => void; c
   });
   return (
     <div className={styles.section}>
-      <Field label="Upload an export" hint="A CSV or JSON person-query export; it must have the employee key column and MetricDate.">
+      <Field label={{ children: 'Upload an export', htmlFor: uploadId }} hint="A CSV or JSON person-query export; it must have the employee key column and MetricDate.">
         <input
+          id={uploadId}
           type="file"
           accept=".csv,.json"
           onChange={(e) => {
