@@ -1,6 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startInsightsSimulator, simulatorFeedPath, type InsightsSimulator } from '../../local/insights-simulator';
@@ -9,6 +7,7 @@ import { insightsResource } from '../../shared/insights/insights-credential';
 import { createODataSource, type ODataSourceOptions } from '../../shared/insights/odata-source';
 import { SourceError, type PersonQuerySource, type RawRecord } from '../../shared/insights/source';
 import { recordsOf } from '../support/pages';
+import { startRecordingListener } from '../support/recording-listener';
 
 // The OData source against the local simulator over real HTTP; only the page-shape checks replace
 // fetch, because the simulator never sends a malformed page.
@@ -240,24 +239,9 @@ describe('permanent failures', () => {
   });
 });
 
-/** A server that records whatever reaches it: where no token may ever arrive. */
-async function recordingServer(): Promise<{ origin: string; received: { url: string; authorization: string | undefined }[]; stop(): Promise<void> }> {
-  const received: { url: string; authorization: string | undefined }[] = [];
-  const server: Server = createServer((request, response) => {
-    received.push({ url: request.url ?? '', authorization: request.headers.authorization });
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{"value":[]}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('the token goes to the configured feed only', () => {
   it('refuses a next link to another origin, and nothing reaches that origin', async () => {
-    const elsewhere = await recordingServer();
+    const elsewhere = await startRecordingListener();
     try {
       sim.fault({ kind: 'next-link', url: `${elsewhere.origin}${simulatorFeedPath(tenant)}?$skiptoken=10` });
       const error = await failure(source());
@@ -275,7 +259,7 @@ describe('the token goes to the configured feed only', () => {
   });
 
   it('does not follow a redirect to another origin, and follows one within the feed', async () => {
-    const elsewhere = await recordingServer();
+    const elsewhere = await startRecordingListener();
     try {
       sim.fault({ kind: 'redirect', location: `${elsewhere.origin}/Persons` });
       await expect(failure(source())).resolves.toMatchObject({ retryable: false, message: expect.stringMatching(/redirected .* outside the configured feed/) });

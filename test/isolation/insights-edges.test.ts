@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startInsightsSimulator, simulatorFeedPath, type InsightsSimulator, type InsightsSimulatorOptions } from '../../local/insights-simulator';
 import type { RawRecord } from '../../shared/insights/source';
 import { glintAdmin, newTenant, startAppStack, type AppStack } from '../support/app-stack';
+import { startRecordingListener, type RecordingListener } from '../support/recording-listener';
 import { personQueryCsv, personQueryRecords, setUpTenant, simulatorFeed, storedEntities, type PipelineTenant } from '../support/pipeline-tenant';
 
 // Tenant isolation where the service reaches out (the README's "Tenant isolation"): which feed URLs a
@@ -17,31 +16,10 @@ import { personQueryCsv, personQueryRecords, setUpTenant, simulatorFeed, storedE
 const limits = { pages: 5, pageBytes: 64 * 1024, rows: 1_000, pullSeconds: 4, fileBytes: 64 * 1024 };
 
 let stack: AppStack;
-let listener: Listener;
-
-interface Listener {
-  origin: string;
-  received: { url: string; authorization: string | undefined }[];
-  stop(): Promise<void>;
-}
-
-/** Whatever reaches it is recorded; in a correct service, nothing ever does. */
-async function startListener(): Promise<Listener> {
-  const received: Listener['received'] = [];
-  const server: Server = createServer((request, response) => {
-    received.push({ url: request.url ?? '', authorization: request.headers.authorization });
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{"value":[]}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
+let listener: RecordingListener;
 
 beforeAll(async () => {
-  listener = await startListener();
+  listener = await startRecordingListener();
   stack = await startAppStack({
     INSIGHTS_FILE_ROOT: mkdtempSync(path.join(tmpdir(), 'itg-files-')),
     INSIGHTS_MAX_PAGES: String(limits.pages),

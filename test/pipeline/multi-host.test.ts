@@ -1,16 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { ensureLocalKeys } from '../../shared/auth/local-keys';
 import { queueNames } from '../../shared/pipeline/work-queue';
 import { TenantStore } from '../../shared/storage/tenant-store';
 import { writeSyntheticCsv } from '../../local/synthetic-person-query';
-import { script, startChild, type Child } from '../../bench/children';
 import { storedValues } from '../../bench/digest';
-import { api, configureTenant, hostSettings, lastDataSunday, startHost, tokensFor, waitForRun, type HostRole, type RunView } from '../../bench/stack';
+import { api, configureTenant, lastDataSunday, tokensFor, waitForRun, type RunView } from '../../bench/stack';
+import { startHostProcesses, type HostProcesses } from '../support/host-processes';
 import { waitFor } from '../support/local-stack';
 
 // Many instances at once, as Functions scales the queue functions out: three work-host processes
@@ -22,40 +20,15 @@ import { waitFor } from '../support/local-stack';
 const employees = 4000; // 16 shards × 250: 48 chunks, three of them per shard
 const leaseSeconds = 3;
 
-let dir: string;
-let azurite: Child;
-let settings: Record<string, string>;
-const children = new Set<Child>();
-/** What the processes wrote (warnings and errors: the hosts log at warning level), shown when the test fails. */
-const logs: string[] = [];
-
-async function host(role: HostRole, name: string): Promise<Child> {
-  const child = await startHost(role, settings, {}, { log: (line) => logs.push(`[${name}] ${line}`) });
-  children.add(child);
-  return child;
-}
+let processes: HostProcesses;
 
 beforeAll(async () => {
-  if (!existsSync(script('host'))) throw new Error(`${script('host')} is missing: run npm run build (npm test does)`);
-  dir = mkdtempSync(path.join(tmpdir(), 'itg-multihost-'));
-  const keysDir = path.join(dir, 'keys');
-  await ensureLocalKeys(keysDir);
-  await writeSyntheticCsv(path.join(dir, 'export.csv'), { people: employees, weeks: 12, lastSunday: lastDataSunday, seed: 7 });
-  azurite = await startChild('azurite', {}, { log: (line) => logs.push(`[azurite] ${line}`) });
-  settings = {
-    ...hostSettings(azurite.info.connectionString!, keysDir),
-    INSIGHTS_FILE_ROOT: dir,
-    // A killed host's messages stay invisible for the lease, then come back (the real host's lease is
-    // 10 minutes); empty queues are polled at least every half second.
-    LOCAL_HOST_QUEUE_LEASE_SECONDS: String(leaseSeconds),
-    AzureFunctionsJobHost__extensions__queues__maxPollingInterval: '00:00:00.500',
-  };
+  processes = await startHostProcesses('multihost', leaseSeconds);
+  await writeSyntheticCsv(path.join(processes.dir, 'export.csv'), { people: employees, weeks: 12, lastSunday: lastDataSunday, seed: 7 });
 });
 
 afterAll(async () => {
-  await Promise.allSettled([...children].map((c) => c.stop()));
-  await azurite?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await processes?.stop();
 });
 
 const chunkRow = z.object({ done: z.string(), count: z.number().int() });
@@ -72,21 +45,21 @@ test('three work hosts, one killed and restarted mid-import, store what one host
   try {
     await killAndRestartMidImport();
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n\nprocess output:\n${logs.slice(-40).join('\n') || '(none)'}`, { cause: error });
+    throw new Error(`${(error as Error).message}\n\nprocess output:\n${processes.logs.slice(-40).join('\n') || '(none)'}`, { cause: error });
   }
 }, 120_000);
 
 async function killAndRestartMidImport(): Promise<void> {
-  const connectionString = azurite.info.connectionString!;
+  const { connectionString } = processes;
   const store = new TenantStore(TableClient.fromConnectionString(connectionString, 'config', { allowInsecureConnection: true }));
-  await host('pull', 'pull');
-  const app = api((await host('api', 'api')).info.url!);
+  await processes.host('pull', 'pull');
+  const app = api((await processes.host('api', 'api')).info.url!);
 
   async function startImport(): Promise<{ tenantId: string; runId: string; run: () => Promise<RunView>; finished: () => Promise<RunView> }> {
     const tenantId = crypto.randomUUID();
-    const tokens = await tokensFor(settings.AUTH_LOCAL_KEYS_DIR!, tenantId);
+    const tokens = await tokensFor(processes.keysDir, tenantId);
     // The organization's export, uploaded as its Glint Administrator would (files are kept per tenant).
-    await app.call('PUT', '/api/insights-files/export.csv', tokens.admin, undefined, { text: readFileSync(path.join(dir, 'export.csv'), 'utf8'), contentType: 'text/csv' });
+    await app.call('PUT', '/api/insights-files/export.csv', tokens.admin, undefined, { text: readFileSync(path.join(processes.dir, 'export.csv'), 'utf8'), contentType: 'text/csv' });
     await configureTenant(app, tokens, { type: 'file', name: 'export.csv' });
     const { runs } = await app.call('POST', '/api/programs/p1/enable', tokens.admin);
     const runId: string = runs[0].runId;
@@ -94,12 +67,12 @@ async function killAndRestartMidImport(): Promise<void> {
   }
 
   // The reference: the same export imported on one work host.
-  await host('work', 'work-1');
+  await processes.host('work', 'work-1');
   const reference = await startImport();
   expect(await reference.finished()).toMatchObject({ status: 'succeeded', matchedEmployees: employees });
 
-  const second = await host('work', 'work-2');
-  await host('work', 'work-3');
+  const second = await processes.host('work', 'work-2');
+  await processes.host('work', 'work-3');
   const many = await startImport();
 
   // While the run works: every count row counts exactly the chunks its bit set holds, and only
@@ -129,9 +102,8 @@ async function killAndRestartMidImport(): Promise<void> {
   expect(midway.status).toBe('running');
   const bucketQueue = new QueueClient(connectionString, queueNames.bucket);
   expect((await bucketQueue.getProperties()).approximateMessagesCount).toBeGreaterThan(0);
-  children.delete(second);
-  await second.kill();
-  await host('work', 'work-2 restarted');
+  await processes.kill(second);
+  await processes.host('work', 'work-2 restarted');
 
   const run = await waitFor(
     async () => {
