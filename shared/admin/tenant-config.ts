@@ -63,7 +63,7 @@ export async function applyChange<R>(deps: AdminDeps, principal: Principal, deci
 
 async function checkIfMatch(deps: AdminDeps, tenantId: string, { rowKey, ifMatch }: Precondition): Promise<void> {
   const etag = await deps.store.etagOf(tenantId, rowKey);
-  if (etag === undefined ? true : ifMatch !== '*' && ifMatch !== etag) {
+  if (etag === undefined || (ifMatch !== '*' && ifMatch !== etag)) {
     throw new DomainError('precondition-failed', 'What you are editing was changed (or removed) since you read it. Read it again and redo your change.');
   }
 }

@@ -71,7 +71,7 @@ export function folderExportFiles(root: string): ExportFileStore {
     const folder = folderOf(tenantId);
     const file = path.resolve(folder, name);
     // Names are checked by the API; this keeps a bad one from escaping the tenant's folder all the same.
-    if (path.dirname(file) !== folder || name.startsWith('.')) throw new ExportFileNotFound(name);
+    if (!isPlainFileName(name) || path.dirname(file) !== folder) throw new ExportFileNotFound(name);
     return file;
   };
   return {
@@ -223,10 +223,17 @@ export function containerExportFiles(container: ContainerClient): ExportFileStor
   };
 }
 
+/**
+ * A name that stays inside the folder it is looked up in: no path separators, no "..", no leading dot,
+ * no surrounding spaces, no control characters (what the last alternative looks for), at most 255.
+ */
+export function isPlainFileName(name: string): boolean {
+  return name !== '' && name.length <= 255 && !/[/\\]|\.\.|[\u0000-\u001f\u007f]/.test(name) && !name.startsWith('.') && name.trim() === name;
+}
+
 /** Why `name` cannot name an export file, or undefined: plain names only, so a name never reaches outside the tenant's folder. */
 export function exportFileNameProblem(name: string): string | undefined {
-  // Control characters are what the last alternative looks for.
-  if (name.length > 255 || /[/\\]|\.\.|[\u0000-\u001f\u007f]/.test(name) || name.startsWith('.') || name.trim() !== name || name === '') {
+  if (!isPlainFileName(name)) {
     return 'must be a plain file name: no path separators, no "..", no leading dot or surrounding spaces, no control characters, at most 255 characters';
   }
   if (!/\.(csv|json)$/i.test(name)) return 'must end in .csv or .json (the person-query export formats)';

@@ -4,7 +4,7 @@ import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import { CsvFormatError, CsvReader, type CsvPage } from './csv-reader';
-import { ExportFileNotFound } from './export-files';
+import { ExportFileNotFound, isPlainFileName } from './export-files';
 import { isRawRecord, isTextRows, rawRecordDescription, SourceError, type PersonQueryPage, type PersonQuerySource, type RawRecord } from './source';
 
 // A person-query export of the tenant's own files (export-files.ts), streamed and handed out
@@ -53,9 +53,8 @@ export async function exportHeaders(name: string, head: Buffer, complete: boolea
 
 // The name comes from a tenant's configuration; the API already refuses paths, this is defence in depth.
 function checkPlainName(name: string): void {
-  // Control characters are what this looks for.
-  if (name === '' || /[/\\]|\.\.|[\u0000-\u001f\u007f]/.test(name)) {
-    throw new SourceError(`"${printable(name)}" is not a plain file name (no folders, "..", or control characters)`, false);
+  if (!isPlainFileName(name)) {
+    throw new SourceError(`"${printable(name)}" is not a plain file name (no folders, "..", leading dot or control characters)`, false);
   }
 }
 

@@ -8,7 +8,7 @@ import { reportRefreshWrite } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
 import { chunksDone, markChunkDone } from './chunk-progress';
 import { cancelRun, changeRun, consentGranted, dataRunId, isFinished, type RunChange } from './runs';
-import { queueNames, type BucketMessage, type QueuedMessage } from './work-queue';
+import { queueNames, runDataDeletion, type BucketMessage, type QueuedMessage } from './work-queue';
 
 // insights-bucket: bucket one chunk of employees with the current ranges, write them to Table Storage
 // (entity group transactions per partition), and count the chunk done once. The last chunk completes
@@ -108,8 +108,7 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
   // The chunk counts are done with once the run is.
   const writes: Write[] = progressRowKeys.map((rowKey): Write => ({ op: 'delete', rowKey }));
   const messages: QueuedMessage[] = [];
-  const supersede = (runId: string) =>
-    messages.push({ queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId, scope: { supersededRun: { programId, cycleId, runId } } } });
+  const supersede = (runId: string) => messages.push(runDataDeletion(tenantId, runId, { programId, cycleId, runId }));
 
   const [state, program, refresh] = await Promise.all([
     deps.store.get(tenantId, cycleStateKey(programId, cycleId), storedCycleState),

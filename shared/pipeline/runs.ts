@@ -1,7 +1,7 @@
 import { runRowKey, type AdminDeps } from '../admin/tenant-config';
 import { storedConsent, storedRun, type StoredRun } from '../admin/schemas';
 import { ConcurrencyError, type Write } from '../storage/tenant-store';
-import { queueNames, type QueuedMessage } from './work-queue';
+import { runDataDeletion, type QueuedMessage } from './work-queue';
 
 // Run records change as the pipeline works on them (SPEC section 11). Every change is a read-decide-
 // write on the tenant's partition with the run's ETag, retried on a concurrent change, so parallel
@@ -42,6 +42,7 @@ export async function changeRun(
 }
 
 export const isFinished = (run: StoredRun) => run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled';
+const isInFlight = (run: StoredRun) => run.status === 'queued' || run.status === 'running';
 
 /** The id of the partitions an import run's attempt writes its values to (values-store.ts). */
 export const dataRunId = (run: Pick<StoredRun, 'runId' | 'attempt'>) => (run.attempt > 1 ? `${run.runId}~a${run.attempt}` : run.runId);
@@ -55,8 +56,7 @@ function endUnsuccessfully(deps: AdminDeps, tenantId: string, run: StoredRun, st
   if (isFinished(run)) return null;
   const ended: StoredRun = { ...run, status, error: reason, finishedAt: deps.now().toISOString() };
   if (run.kind !== 'import' || run.programId === null || run.cycleId === null || run.status === 'queued') return { run: ended };
-  const scope = { supersededRun: { programId: run.programId, cycleId: run.cycleId, runId: dataRunId(run) } };
-  return { run: ended, messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId: run.runId, scope } }] };
+  return { run: ended, messages: [runDataDeletion(tenantId, run.runId, { programId: run.programId, cycleId: run.cycleId, runId: dataRunId(run) })] };
 }
 
 export function failRun(deps: AdminDeps, tenantId: string, runId: string, reason: string): Promise<StoredRun | undefined> {
@@ -74,7 +74,7 @@ export function cancelRun(deps: AdminDeps, tenantId: string, runId: string, reas
  */
 export async function cancelInFlight(deps: AdminDeps, tenantId: string, reason: string, which: (run: StoredRun) => boolean = () => true): Promise<number> {
   const runs = await deps.store.list(tenantId, 'run:', storedRun);
-  const active = runs.filter(({ value: r }) => (r.kind === 'import' || r.kind === 'rebucket') && (r.status === 'queued' || r.status === 'running') && which(r));
+  const active = runs.filter(({ value: r }) => (r.kind === 'import' || r.kind === 'rebucket') && isInFlight(r) && which(r));
   for (const { value: run } of active) await cancelRun(deps, tenantId, run.runId, reason);
   return active.length;
 }
@@ -89,5 +89,5 @@ export async function consentGranted(deps: AdminDeps, tenantId: string): Promise
  */
 export async function importsInFlight(deps: AdminDeps, tenantId: string): Promise<StoredRun[]> {
   const runs = await deps.store.list(tenantId, 'run:', storedRun);
-  return runs.map((r) => r.value).filter((r) => r.kind === 'import' && (r.status === 'queued' || r.status === 'running'));
+  return runs.map((r) => r.value).filter((r) => r.kind === 'import' && isInFlight(r));
 }

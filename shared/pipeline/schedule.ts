@@ -5,7 +5,6 @@ import { cycleSundays } from '../domain/weeks';
 import type { Write } from '../storage/tenant-store';
 import { consentGranted } from './runs';
 import { runLimited } from '../storage/table-support';
-import { queueNames, type QueuedMessage } from './work-queue';
 
 // The Sunday schedule (SPEC sections 9 and 11): a run dated D imports, for every enabled program of a
 // consenting tenant, each cycle with first <= D that is not final. Asking twice for the same date

@@ -58,6 +58,11 @@ export interface QueuedMessage {
   body: PullMessage | BucketMessage | ReprocessMessage | ReportMessage;
 }
 
+/** Deletes the values one import run (attempt) wrote: `partitions.runId` names its partitions (dataRunId). */
+export function runDataDeletion(tenantId: string, runId: string, partitions: { programId: string; cycleId: string; runId: string }): QueuedMessage {
+  return { queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId, scope: { supersededRun: partitions } } };
+}
+
 export const maxEncodedBytes = 64 * 1024;
 
 /**

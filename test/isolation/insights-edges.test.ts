@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startInsightsSimulator, simulatorFeedPath, type InsightsSimulator, type InsightsSimulatorOptions } from '../../local/insights-simulator';
+import { simulatorFeedPath, type InsightsSimulator, type InsightsSimulatorOptions } from '../../local/insights-simulator';
 import type { RawRecord } from '../../shared/insights/source';
 import { glintAdmin, newTenant, startAppStack, type AppStack } from '../support/app-stack';
 import { startRecordingListener, type RecordingListener } from '../support/recording-listener';
-import { personQueryCsv, personQueryRecords, setUpTenant, simulatorFeed, storedEntities, type PipelineTenant } from '../support/pipeline-tenant';
+import { personQueryCsv, personQueryRecords, setUpTenant, simulatorFeed, storedEntities, type PipelineTenant, withSimulator as withSimulatorOf } from '../support/pipeline-tenant';
 
 // Tenant isolation where the service reaches out (the README's "Tenant isolation"): which feed URLs a
 // tenant may name, where its token may go, whose export files it may read, and how much work one
@@ -40,14 +40,8 @@ afterEach(() => {
   expect(listener.received).toEqual([]);
 });
 
-async function withSimulator<T>(run: (simulator: InsightsSimulator) => Promise<T>, options: Partial<InsightsSimulatorOptions> = {}): Promise<T> {
-  const simulator = await startInsightsSimulator({ records: () => personQueryRecords(40), pageSize: 100, keysDir: stack.keysDir, ...options });
-  try {
-    return await run(simulator);
-  } finally {
-    await simulator.stop();
-  }
-}
+const withSimulator = <T>(use: (simulator: InsightsSimulator) => Promise<T>, options: Partial<InsightsSimulatorOptions> = {}) =>
+  withSimulatorOf(stack, { people: 40, pageSize: 100, ...options }, use);
 
 async function importRun(t: PipelineTenant): Promise<{ status: string; error: string | null; matchedEmployees: number }> {
   const { runs } = await t.call('POST', '/api/programs/p1/enable', t.admin);

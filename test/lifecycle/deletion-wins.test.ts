@@ -1,6 +1,6 @@
-import { startInsightsSimulator, type InsightsSimulator, type InsightsSimulatorOptions } from '../../local/insights-simulator';
+import type { InsightsSimulator, InsightsSimulatorOptions } from '../../local/insights-simulator';
 import { startAppStack, type AppStack } from '../support/app-stack';
-import { personQueryRecords, setUpTenant, simulatorFeed, storedEntities, type PipelineTenant } from '../support/pipeline-tenant';
+import { setUpTenant, simulatorFeed, storedEntities, type PipelineTenant, withSimulator as withSimulatorOf } from '../support/pipeline-tenant';
 
 // A deletion always wins (README "Data lifecycle"): whatever order a Global Administrator revokes and
 // purges in, and whatever is in flight when a deletion is accepted, the deleted data is gone once
@@ -17,14 +17,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function withSimulator<T>(run: (simulator: InsightsSimulator) => Promise<T>, options: Partial<InsightsSimulatorOptions> = {}): Promise<T> {
-  const simulator = await startInsightsSimulator({ records: () => personQueryRecords(people), pageSize: 40, keysDir: stack.keysDir, ...options });
-  try {
-    return await run(simulator);
-  } finally {
-    await simulator.stop();
-  }
-}
+const withSimulator = <T>(use: (simulator: InsightsSimulator) => Promise<T>, options: Partial<InsightsSimulatorOptions> = {}) =>
+  withSimulatorOf(stack, { people, pageSize: 40, ...options }, use);
 
 async function imported(simulator: InsightsSimulator): Promise<PipelineTenant> {
   const t = await setUpTenant(stack, simulatorFeed(simulator));

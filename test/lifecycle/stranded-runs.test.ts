@@ -1,8 +1,8 @@
 import { QueueClient } from '@azure/storage-queue';
-import { startInsightsSimulator, type InsightsSimulator } from '../../local/insights-simulator';
+import type { InsightsSimulator } from '../../local/insights-simulator';
 import { encodeMessage } from '../../shared/pipeline/work-queue';
 import { startAppStack, type AppStack } from '../support/app-stack';
-import { personQueryRecords, setUpTenant, simulatorFeed, storedEntities, storedValues } from '../support/pipeline-tenant';
+import { setUpTenant, simulatorFeed, storedEntities, storedValues, withSimulator as withSimulatorOf } from '../support/pipeline-tenant';
 
 // No run is stranded (README "Data lifecycle"): a message whose process died on every delivery ends in
 // `<queue>-poison`, where a function fails its run; a run whose message was lost is sent again by the
@@ -26,14 +26,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function withSimulator<T>(run: (simulator: InsightsSimulator) => Promise<T>): Promise<T> {
-  const simulator = await startInsightsSimulator({ records: () => personQueryRecords(people), pageSize: 100, keysDir: stack.keysDir });
-  try {
-    return await run(simulator);
-  } finally {
-    await simulator.stop();
-  }
-}
+const withSimulator = <T>(use: (simulator: InsightsSimulator) => Promise<T>) => withSimulatorOf(stack, { people, pageSize: 100 }, use);
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,6 @@
-import { startInsightsSimulator, type InsightsSimulator, type InsightsSimulatorOptions } from '../../local/insights-simulator';
+import type { InsightsSimulator, InsightsSimulatorOptions } from '../../local/insights-simulator';
 import { startAppStack, type AppStack } from '../support/app-stack';
-import { personQueryRecords, setUpTenant, simulatorFeed, storedEntities, storedValues, type PipelineTenant } from '../support/pipeline-tenant';
+import { setUpTenant, simulatorFeed, storedEntities, storedValues, type PipelineTenant, withSimulator as withSimulatorOf } from '../support/pipeline-tenant';
 import type { ProxiedRequest } from '../support/storage-proxy';
 
 // The import end to end against the local Viva Insights simulator (OData pages over HTTP), through the
@@ -27,14 +27,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function withSimulator<T>(run: (simulator: InsightsSimulator) => Promise<T>, options: Partial<InsightsSimulatorOptions> = {}): Promise<T> {
-  const simulator = await startInsightsSimulator({ records: () => personQueryRecords(people), pageSize, keysDir: stack.keysDir, ...options });
-  try {
-    return await run(simulator);
-  } finally {
-    await simulator.stop();
-  }
-}
+const withSimulator = <T>(use: (simulator: InsightsSimulator) => Promise<T>, options: Partial<InsightsSimulatorOptions> = {}) =>
+  withSimulatorOf(stack, { people, pageSize, ...options }, use);
 
 async function enableAndDrain(t: PipelineTenant): Promise<string> {
   const { runs } = await t.call('POST', '/api/programs/p1/enable', t.admin);

@@ -1,6 +1,7 @@
 import { storedEntities as storedEntitiesOf, storedValues as storedValuesOf } from '../../bench/digest';
 import { addDays, sundayOnOrBefore } from '../../shared/domain/weeks';
 import type { RawRecord } from '../../shared/insights/source';
+import { startInsightsSimulator, type InsightsSimulator, type InsightsSimulatorOptions } from '../../local/insights-simulator';
 import { glintAdmin, globalAdmin, newTenant, platform, type AppStack } from './app-stack';
 
 // A tenant set up through the API the way an administrator would, ready to import: consent, a role,
@@ -32,6 +33,24 @@ export type SourceBody = { type: 'file'; name: string; content?: string } | { ty
 
 /** The source of a tenant: given as is, or made from the tenant's id (a feed URL carries it). */
 export type SourceFor = SourceBody | ((tenantId: string) => SourceBody);
+
+/**
+ * Runs `use` against a Viva Insights simulator of `people` generated people (personQueryRecords) that
+ * accepts the stack's tokens, and stops it afterwards.
+ */
+export async function withSimulator<T>(
+  stack: AppStack,
+  options: Partial<InsightsSimulatorOptions> & { people: number },
+  use: (simulator: InsightsSimulator) => Promise<T>,
+): Promise<T> {
+  const { people, ...rest } = options;
+  const simulator = await startInsightsSimulator({ records: () => personQueryRecords(people), keysDir: stack.keysDir, ...rest });
+  try {
+    return await use(simulator);
+  } finally {
+    await simulator.stop();
+  }
+}
 
 /** Tenant's own query on a simulator. */
 export const simulatorFeed = (simulator: { feedUrl(tenantId: string): string }) => (tenantId: string): SourceBody => ({ type: 'odata', url: simulator.feedUrl(tenantId) });
