@@ -1,4 +1,4 @@
-import { decideCycle, groupsPerBreakdown, type ConfidentialitySettings, type GroupStatus } from '../domain/confidentiality';
+import { decideCycle, groupsPerBreakdown, type ConfidentialitySettings, type CycleDecision, type CycleOptions, type GroupStatus } from '../domain/confidentiality';
 import type { Ranges } from '../domain/metrics';
 
 // A cycle's reports (SPEC section 13), computed once per change instead of per request: for every
@@ -46,6 +46,8 @@ export interface GroupComment {
 
 export interface CycleReport {
   attributes: AttributeReport[];
+  /** What was decided, to be remembered as this version of the cycle's reports (publication-history.ts). */
+  decision: CycleDecision;
   /** Per attribute and group (`${metricId}|${group}`), the comments it may show, by item then text. */
   comments: Map<string, GroupComment[]>;
 }
@@ -62,6 +64,8 @@ export class CycleResponses {
   #groups: Uint8Array;
   #scores: Float64Array;
   readonly #comments: { respondent: number; item: number; text: string }[] = [];
+  /** Built on first use, once every respondent is in. */
+  #commented: Set<number> | undefined;
 
   constructor(itemCount: number, metricCount: number) {
     this.itemCount = itemCount;
@@ -84,6 +88,7 @@ export class CycleResponses {
     for (const g of groups) if (!Number.isInteger(g) || g < 0 || g > noDataGroup) throw new RangeError(`group ${g} is not 0..${noDataGroup}`);
     if (this.#count === this.#capacity) this.#grow();
     const r = this.#count++;
+    this.#commented = undefined;
     groups.forEach((g, m) => (this.#groups[r * this.metricCount + m] = g));
     scores.forEach((s, i) => {
       if (s === undefined) return;
@@ -119,6 +124,11 @@ export class CycleResponses {
   get comments(): readonly { respondent: number; item: number; text: string }[] {
     return this.#comments;
   }
+
+  hasComment(respondent: number, item: number): boolean {
+    this.#commented ??= new Set(this.#comments.map((c) => c.respondent * this.itemCount + c.item));
+    return this.#commented.has(respondent * this.itemCount + item);
+  }
 }
 
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
@@ -128,6 +138,7 @@ export function buildCycleReport(
   attributes: readonly { metricId: string; max: Ranges }[],
   responses: CycleResponses,
   settings: ConfidentialitySettings,
+  options: CycleOptions = {},
 ): CycleReport {
   if (responses.itemCount !== items.length || responses.metricCount !== attributes.length) throw new RangeError('responses must be collected for these items and attributes');
   const decision = decideCycle(
@@ -137,8 +148,10 @@ export function buildCycleReport(
       respondentCount: responses.count,
       groups: responses.groups,
       answered: (r, i) => responses.scoreOf(r, i) !== undefined,
+      commented: (r, i) => responses.hasComment(r, i),
     },
     settings,
+    options,
   );
 
   // [answers, sum, favorable] per attribute, group and item.
@@ -173,15 +186,16 @@ export function buildCycleReport(
       }),
     })),
     comments: new Map(),
+    decision,
   };
 
-  // A comment is shown only where its group shows comments and its item's score: a comment whose
-  // score would single a person out would do so too.
+  // A comment is shown only where its group shows comments and its item's score (a comment whose
+  // score would single a person out would do so too), and where earlier versions do not narrow it down.
   attributes.forEach((attribute, m) => {
     for (const g of decision.breakdowns[m]!) {
       if (!g.showComments) continue;
       const shown = responses.comments
-        .filter((c) => responses.groupOf(c.respondent, m) === g.key && decision.itemShown[m]![g.key]![c.item])
+        .filter((c) => responses.groupOf(c.respondent, m) === g.key && decision.commentShown[m]![g.key]![c.item])
         // By item, then text: an order by respondent would let readers line comments up across filters.
         .sort((a, b) => a.item - b.item || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
         .map((c) => ({ itemId: items[c.item]!.itemId, text: c.text }));
