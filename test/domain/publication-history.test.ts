@@ -138,7 +138,7 @@ describe('decideCycle across versions', () => {
   });
 
   /** Random cycles: people arrive in some version and keep answering; their groups change between versions for some. */
-  function versionsOf(c: fc.infer<typeof cycles>): { versions: Version[]; universe: number; settings: ConfidentialitySettings } {
+  function versionsOf(c: typeof cycles extends fc.Arbitrary<infer T> ? T : never): { versions: Version[]; universe: number; settings: ConfidentialitySettings } {
     const people = [...c.people].sort((a, b) => a.arrival - b.arrival);
     const settings = { ...defaults, minResponses: c.threshold, insightsMinGroupSize: c.threshold, minCommentResponses: c.threshold };
     const versions = Array.from({ length: c.versions }, (_, k): Version => ({
