@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { ResponseStore } from './survey/response-store';
 import type { SurveyDeps } from './survey/ingest';
 import { ReportCommentStore } from './reports/comment-store';
+import { ReportHistoryStore } from './reports/history-store';
 import type { ReportDeps } from './reports/refresh';
 import type { StoredSource } from './admin/schemas';
 import { resolveKeysDir } from './auth/local-keys';
@@ -40,6 +41,7 @@ const configTable = 'config';
 const valuesTable = 'insightsvalues';
 const responsesTable = 'surveyresponses';
 const reportCommentsTable = 'reportcomments';
+const reportHistoryTable = 'reporthistory';
 let services: Services | undefined;
 
 export function getServices(): Services {
@@ -76,6 +78,7 @@ export function getServices(): Services {
     values: new ValuesStore(storage.table(valuesTable)),
     responses: new ResponseStore(storage.table(responsesTable)),
     reportComments: new ReportCommentStore(storage.table(reportCommentsTable)),
+    reportHistory: new ReportHistoryStore(storage.table(reportHistoryTable)),
     files,
     feedUrlPolicy,
     insightsAppClientId: ['federated', 'client-secret', 'client-certificate'].includes(settings.INSIGHTS_AUTH) ? settings.INSIGHTS_CLIENT_ID : undefined,

@@ -199,8 +199,7 @@ export function decideCycle(membership: CycleMembership, settings: Confidentiali
     }
     same.shown.forEach((row, m) => {
       const comments = row.map((s, g) => s && breakdowns[m]![g]!.showComments);
-      const sizes = breakdowns[m]!.map((g) => g.respondents);
-      withholdNarrowingComments(same.places[m]!, answerers, (r) => groupOf(r, m), comments, sizes, (r) => membership.commented?.(r, i) ?? true, settings.minCommentResponses);
+      withholdNarrowingComments(same.places[m]!, answerers, (r) => groupOf(r, m), comments, (r) => membership.commented?.(r, i) ?? true, settings.minCommentResponses);
       row.forEach((s, g) => {
         itemShown[m]![g]![i] = s;
         commentShown[m]![g]![i] = comments[g]!;
@@ -502,9 +501,9 @@ const placesToday = 2 + groupsPerBreakdown;
  * is shared by fewer people than minCommentResponses, than their place before today and than who
  * answered when already leave (a comment that is in a bucket's list only after a range change moved
  * two people in belongs to one of the two), their group hides its comments, or, when it shows none,
- * the smallest group that does.
+ * the group whose list now holds most of the people they could not be told from before.
  */
-function withholdNarrowingComments(places: CommentPlaces | null, answerers: readonly number[], groupOf: (r: number) => number, shown: boolean[], sizes: readonly number[], commented: (r: number) => boolean, minCommentResponses: number): void {
+function withholdNarrowingComments(places: CommentPlaces | null, answerers: readonly number[], groupOf: (r: number) => number, shown: boolean[], commented: (r: number) => boolean, minCommentResponses: number): void {
   if (!places) return;
   const todayOf = new Uint8Array(places.before.length);
   for (const r of answerers) todayOf[r] = 2 + groupOf(r);
@@ -515,12 +514,18 @@ function withholdNarrowingComments(places: CommentPlaces | null, answerers: read
     };
     const together = new Int32Array(places.placesBefore * placesToday);
     for (const u of places.people) together[placeOf(u)]!++;
+    // The shown group holding most of those who stood where r stood before: its list told them apart.
+    const splitting = (r: number) => {
+      const held = new Array<number>(shown.length).fill(0);
+      for (const u of places.people) if (places.before[u] === places.before[r] && todayOf[u]! >= 2 && shown[todayOf[u]! - 2]) held[todayOf[u]! - 2]!++;
+      return held.reduce((best, n, g) => (n > 0 && (best < 0 || n > held[best]!) ? g : best), -1);
+    };
     let hide = -1;
     for (const r of answerers) {
       if (!commented(r)) continue;
       const n = together[placeOf(r)]!;
       if (n >= minCommentResponses || n >= places.earlier[places.before[r]!]! || n >= places.alike[r]!) continue;
-      hide = shown[groupOf(r)] ? groupOf(r) : shown.reduce((best, s, g) => (s && (best < 0 || sizes[g]! < sizes[best]!) ? g : best), -1);
+      hide = shown[groupOf(r)] ? groupOf(r) : splitting(r);
       break;
     }
     if (hide < 0) return;

@@ -26,6 +26,7 @@ function requestedState(current: Stored<StoredReportState> | undefined, cycle: C
     itemIds: [],
     commentsGeneration: null,
     unavailable: null,
+    forgotten: [],
     lease: null,
   };
   return { ...base, requestedSeq: base.requestedSeq + 1 };

@@ -10,6 +10,8 @@ import type { ResponseStore } from '../survey/response-store';
 import { itemsKey, storedItems } from '../survey/schemas';
 import type { ReportCommentStore } from './comment-store';
 import { buildCycleReport, CycleResponses, noDataGroup, type CycleReport } from './cycle-report';
+import type { ReportHistoryStore } from './history-store';
+import { historyOf, versionOf } from './publication-history';
 import { attributeReportKey, attributeReportPrefix, reportStateKey, storedAttributeReport, storedReportState, type StoredAttributeReport, type StoredReportState } from './schemas';
 
 // Keeping a cycle's reports up to date (SPEC section 13, "a report must not scan every response per
@@ -23,6 +25,7 @@ import { attributeReportKey, attributeReportPrefix, reportStateKey, storedAttrib
 export interface ReportDeps extends PipelineDeps {
   responses: ResponseStore;
   reportComments: ReportCommentStore;
+  reportHistory: ReportHistoryStore;
 }
 
 const maxAttempts = 10;
@@ -82,18 +85,36 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
   let next: StoredReportState;
   let rows: StoredAttributeReport[] = [];
   const computedAt = deps.now().toISOString();
+  let forgotten = state.value.forgotten;
+  // The history holds per-person data derived from Insights: it goes with the data it came from. What
+  // it held can no longer be checked against, so what it covered shows no scores again (`forgotten`).
+  const dataGone = !program?.value.cycles.some((c) => c.cycleId === cycleId) || !program.value.enabled || !cycleState;
+  if (dataGone && (await deps.reportHistory.forget(scope))) forgotten = ['*'];
   if (unavailable !== null || !cycleState || !items) {
-    next = { ...state.value, computedSeq: seq, computedAt, runId: null, settings, itemIds: [], commentsGeneration: null, unavailable, lease: null };
+    next = { ...state.value, computedSeq: seq, computedAt, runId: null, settings, itemIds: [], commentsGeneration: null, unavailable, forgotten, lease: null };
   } else {
     const metrics = attributes.map((a) => a.value).sort((a, b) => (a.metricId < b.metricId ? -1 : 1));
     const itemList = items.value.items;
-    const responses = await collectResponses(deps, { ...scope, runId: cycleState.value.currentRunId }, itemList.map((i) => i.itemId), metrics.map((m) => m.metricId));
+    const metricIds = metrics.map((m) => m.metricId);
+    const itemIds = itemList.map((i) => i.itemId);
+    let versions = await deps.reportHistory.load(scope);
+    const deleted = [...new Set(versions.flatMap((v) => v.metricIds))].filter((id) => !metricIds.includes(id));
+    if (deleted.length > 0) {
+      await deps.reportHistory.forget(scope, deleted);
+      forgotten = [...new Set([...forgotten, ...deleted])];
+      versions = await deps.reportHistory.load(scope);
+    }
+    const { responses, people } = await collectResponses(deps, { ...scope, runId: cycleState.value.currentRunId }, itemIds, metricIds);
     const report = buildCycleReport(
       itemList.map((i) => ({ itemId: i.itemId, favorableMin: i.scale.favorableMin })),
       metrics.map((m) => ({ metricId: m.metricId, max: m.max })),
       responses,
       settings,
+      { history: historyOf(versions, people, metricIds, itemIds), forgotten: metricIds.map((id) => forgotten.includes('*') || forgotten.includes(id)) },
     );
+    // Remembered before it is shown: a computation that dies in between leaves a version nobody saw,
+    // which only makes the next decision more careful.
+    await deps.reportHistory.append(scope, generation, versionOf(report.decision, responses, people, metricIds, itemIds));
     rows = await storeComments(deps, scope, generation, report);
     next = {
       ...state.value,
@@ -101,9 +122,10 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
       computedAt,
       runId: cycleState.value.currentRunId,
       settings,
-      itemIds: itemList.map((i) => i.itemId),
+      itemIds,
       commentsGeneration: generation,
       unavailable: null,
+      forgotten,
       lease: null,
     };
   }
@@ -129,9 +151,15 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
   if (state.value.requestedSeq > seq) await deps.queues.send({ queue: queueNames.reports, body: message });
 }
 
-/** Reads each shard's buckets, then its respondents, and packs them for the report builder. */
-async function collectResponses(deps: ReportDeps, run: { tenantId: string; programId: string; cycleId: string; runId: string }, itemIds: readonly string[], metricIds: readonly string[]): Promise<CycleResponses> {
+/** Reads each shard's buckets, then its respondents, and packs them for the report builder; `people[r]` is respondent r's employee key. */
+async function collectResponses(
+  deps: ReportDeps,
+  run: { tenantId: string; programId: string; cycleId: string; runId: string },
+  itemIds: readonly string[],
+  metricIds: readonly string[],
+): Promise<{ responses: CycleResponses; people: string[] }> {
   const responses = new CycleResponses(itemIds.length, metricIds.length);
+  const people: string[] = [];
   const itemIndex = new Map(itemIds.map((id, i) => [id, i]));
   const noData = metricIds.map(() => noDataGroup);
   await runLimited([...Array(shardCount).keys()], 4, async (shard) => {
@@ -154,9 +182,10 @@ async function collectResponses(deps: ReportDeps, run: { tenantId: string; progr
         comments[i] = answer.comment;
       }
       responses.add(groupsOf.get(respondent.employeeKey) ?? noData, scores, comments);
+      people.push(respondent.employeeKey);
     }
   });
-  return responses;
+  return { responses, people };
 }
 
 async function storeComments(deps: ReportDeps, scope: { tenantId: string; programId: string; cycleId: string }, generation: string, report: CycleReport): Promise<StoredAttributeReport[]> {

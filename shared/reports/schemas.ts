@@ -18,6 +18,11 @@ export const storedReportState = z.object({
   commentsGeneration: z.string().nullable(),
   /** Why there is no report (no imported data, no items, ...), or null. */
   unavailable: z.string().nullable(),
+  /**
+   * Attributes ("*": all) whose earlier versions of this cycle's reports were deleted with their data:
+   * they show no score or comment in this cycle again, since what was shown can no longer be checked.
+   */
+  forgotten: z.array(z.string()).default([]),
   /** The report-refresh message computing the cycle now, and until when it may (refresh.ts). */
   lease: z.object({ owner: z.string(), until: z.string() }).nullable().default(null),
 });
