@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { odata, TableClient } from '@azure/data-tables';
 import { decideCycle, type ConfidentialitySettings } from '../../shared/domain/confidentiality';
 import { addDays } from '../../shared/domain/weeks';
 import { startAppStack, type AppStack } from '../support/app-stack';
@@ -128,11 +129,20 @@ const singledOut = (sets: { all: number[][]; overall: number[][] }) =>
     .map(([p]) => p!)
     .filter((p) => !isDerivable(people, sets.overall, [p]));
 
+/** Rows of the tenant's report history (per-person data derived from Insights). */
+async function historyRows(tenantId: string): Promise<number> {
+  const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'reporthistory', { allowInsecureConnection: true });
+  let rows = 0;
+  for await (const _ of table.listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${tenantId}|`} and PartitionKey lt ${`${tenantId}}`}`, select: ['RowKey'] } })) rows++;
+  return rows;
+}
+
 describe('the differencing attack across versions', () => {
   let collected: Collected[];
+  let t: PipelineTenant;
 
   beforeAll(async () => {
-    const t = await setUpTenant(stack, { type: 'file', name: 'attack.csv', content: exportCsv() });
+    t = await setUpTenant(stack, { type: 'file', name: 'attack.csv', content: exportCsv() });
     const cycle = { cycleId: 'c1', name: 'c1', startDate: addDays(lastDataSunday, 1), endDate: addDays(lastDataSunday, 7) };
     await t.call('PUT', '/api/programs/p1', t.app, { name: 'P1', cycles: [cycle] });
     await t.call('PUT', '/api/settings/confidentiality', t.admin, settings);
@@ -200,5 +210,20 @@ describe('the differencing attack across versions', () => {
         expect({ step: k, person: p, narrowed }).toEqual({ step: k, person: p, narrowed: false });
       }
     });
+  });
+
+  it('the history goes with the data it came from, and what it covered shows no scores again', async () => {
+    expect(await historyRows(t.tenantId)).toBeGreaterThan(0);
+    await t.call('DELETE', '/api/insights-data', t.global);
+    await stack.host.drain();
+    expect(await historyRows(t.tenantId)).toBe(0);
+    // Imported again: the cycle's earlier reports can no longer be checked against, so its
+    // breakdowns show their groups but no score or comment.
+    await t.call('POST', '/api/resync', t.admin);
+    await stack.host.drain();
+    const report = await stack.call('GET', '/api/reports/programs/p1/cycles/c1/behaviors/meetingHours', { token: t.admin });
+    expect(report.status).toBe(200);
+    expect(report.body.groups.some((g: { status: string }) => g.status === 'ok')).toBe(true);
+    expect(report.body.groups.flatMap((g: { items: { score: number | null }[] }) => g.items.map((i) => i.score)).every((score: number | null) => score === null)).toBe(true);
   });
 });
