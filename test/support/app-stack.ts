@@ -10,6 +10,7 @@ import type { LocalFunctionsHost } from '../../local/host/functions-host';
 import type { LogEntry } from '../../local/host/logger';
 import { localTenantId } from '../../local/demo-tenant';
 import { localPortal } from '../../local/portal-server';
+import { responseContract, type OpenApiDocument, type ResponseContract } from './response-contract';
 import { startStorageProxy, type StorageProxy } from './storage-proxy';
 import { repoRoot, startAzurite, startTestHost, type RunningAzurite } from './local-stack';
 
@@ -78,6 +79,7 @@ export async function startAppStack(extraSettings: Record<string, string> = {}, 
     throw error;
   }
   const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  let contract: ResponseContract | undefined;
   return {
     url: host.url,
     host,
@@ -95,7 +97,10 @@ export async function startAppStack(extraSettings: Record<string, string> = {}, 
       }
       const response = await fetch(`${host.url}${route}`, { method, headers, ...(body !== undefined ? { body } : {}) });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+      const parsed = text ? JSON.parse(text) : undefined;
+      contract ??= responseContract((await (await fetch(`${host.url}/api/openapi.json`)).json()) as OpenApiDocument);
+      contract.check(method, route, response.status, response.headers.get('content-type'), parsed);
+      return { status: response.status, headers: response.headers, body: parsed };
     },
     async queueMessages(queue) {
       const client = queues.getQueueClient(queue);
