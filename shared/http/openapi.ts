@@ -49,8 +49,8 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], version: s
   for (const route of routes) {
     const path = `/${routePrefix}/${route.route}`;
     const authenticated = route.audiences !== 'anonymous';
-    const statuses = new Set<number>([...(route.errors ?? []), 500]);
-    if (route.params || route.query || route.body) statuses.add(400);
+    // Every route refuses a query parameter it does not define (route.ts), so every route can answer 400.
+    const statuses = new Set<number>([...(route.errors ?? []), 400, 500]);
     if (route.body) statuses.add(413);
     if (authenticated) {
       statuses.add(401);
@@ -106,7 +106,11 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], version: s
       title: 'Viva Insights to Viva Glint',
       version,
       description: 'Consent, configuration, imports and reports of Viva Insights behavioral attributes in Viva Glint.',
+      // The project is not published under an open licence (package.json: private).
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    // Paths are absolute from the host that serves this document: the API behind it, wherever it runs.
+    servers: [{ url: '/', description: 'The deployment serving this document' }],
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Microsoft Entra ID v2 access token' } },

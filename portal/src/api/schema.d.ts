@@ -710,6 +710,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -1506,6 +1515,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -1669,6 +1687,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -1812,6 +1839,15 @@ export interface operations {
                         grantedAt: string | null;
                         revokedAt: string | null;
                     };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2128,6 +2164,15 @@ export interface operations {
                         /** @enum {string} */
                         storage: "ok" | "unreachable";
                     };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Internal error (never caused by client input) */
@@ -2469,6 +2514,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -2525,6 +2579,15 @@ export interface operations {
                     "application/json": {
                         runId: string;
                     };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2745,6 +2808,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -2802,6 +2874,15 @@ export interface operations {
                         employeeKeyColumn: string;
                         updatedAt: string;
                     };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid bearer token */
@@ -2989,6 +3070,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -3033,6 +3123,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Internal error (never caused by client input) */
             500: {
@@ -3482,6 +3581,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -3921,6 +4029,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
@@ -4192,6 +4309,15 @@ export interface operations {
                             updatedAt: string;
                         }[];
                     };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid bearer token */
