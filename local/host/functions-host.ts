@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { loadEntryPoints } from './app-loader';
 import { attachCoreApiTarget, Disposable, detachCoreApiTarget, getProgrammingModel, installCoreModule, type CoreApiTarget } from './core-api';
 import type {
   FunctionCallback,
@@ -12,7 +11,6 @@ import type {
   ProgrammingModel,
   RpcBindingInfo,
   RpcFunctionMetadata,
-  RpcHttpData,
   RpcInvocationRequest,
   RpcInvocationResponse,
   RpcLogCategory,
@@ -22,6 +20,7 @@ import { readHostJson, type HostJson } from './host-json';
 import { consoleLogger, type HostLogger } from './logger';
 import { NcrontabSchedule } from './ncrontab';
 import { defaultLeaseSeconds, QueueListener } from './queue-listener';
+import { listenHttp, type HttpFront, type HttpRoute } from './http-server';
 import { comparePrecedence, RouteTemplate } from './routes';
 import { blobServiceFrom, queueServiceFrom, resolveConnectionString } from './storage-connection';
 import { TimerListener } from './timer-listener';
@@ -63,12 +62,6 @@ export interface RegisteredFunction {
   readonly trigger: RpcBindingInfo;
   readonly metadata: RpcFunctionMetadata;
   readonly callback: FunctionCallback;
-}
-
-interface HttpRoute {
-  fn: RegisteredFunction;
-  template: RouteTemplate;
-  methods: string[] | null;
 }
 
 const supportedTriggers = new Set(['httptrigger', 'timertrigger', 'queuetrigger']);
@@ -220,23 +213,9 @@ export class LocalFunctionsHost {
   };
 
   #loadApp(appDir: string): void {
-    const main = this.#options.main ?? readPackageMain(appDir);
-    const files = expandGlob(appDir, main);
-    if (files.length === 0) throw new Error(`No entry point matches "${main}" in ${appDir} (did the build run?)`);
     installCoreModule();
     attachCoreApiTarget(this.#coreTarget);
-    const isolate = this.#options.isolateModules ?? withFreshRequireCache(appDir);
-    isolate(() => {
-      for (const file of files) {
-        this.#currentEntryPoint = file;
-        try {
-          require(file);
-        } catch (error) {
-          throw new Error(`Worker failed to load entry point ${path.relative(appDir, file)}: ${(error as Error).message}`, { cause: error });
-        }
-      }
-    });
-    this.#currentEntryPoint = undefined;
+    const main = loadEntryPoints(appDir, this.#options.main, this.#options.isolateModules, (file) => (this.#currentEntryPoint = file));
     this.#registrationLocked = true;
     if (this.#functions.size === 0) throw new Error(`The entry points matching "${main}" registered no function`);
   }
@@ -452,229 +431,28 @@ export class LocalFunctionsHost {
   // ---- HTTP ------------------------------------------------------------------------------------
 
   async #listen(): Promise<void> {
-    const server = http.createServer((req, res) => {
-      this.#handleHttp(req, res).catch((error: Error) => {
-        this.#logger.log('error', `HTTP pipeline failure: ${error.stack ?? error.message}`);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    });
-    this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#options.port ?? 7071, this.#options.hostname, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    this.#url = `http://${this.#options.hostname ?? 'localhost'}:${port}`;
-  }
-
-  async #handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-    const method = (req.method ?? 'GET').toUpperCase();
-
-    const admin = /^\/admin\/functions\/([^/]+)\/?$/i.exec(url.pathname);
-    if (admin) return this.#handleAdminInvoke(decodeURIComponent(admin[1]!), method, req, res);
-
-    const prefix = this.routePrefix.replace(/^\/+|\/+$/g, '');
-    let routePath = url.pathname;
-    if (prefix !== '') {
-      const lower = routePath.toLowerCase();
-      if (lower !== `/${prefix.toLowerCase()}` && !lower.startsWith(`/${prefix.toLowerCase()}/`)) {
-        if (await this.#options.outsideRoutes?.(req, res, url)) return;
-        return endEmpty(res, 404);
-      }
-      routePath = routePath.slice(prefix.length + 1);
-    }
-
-    let matched: { route: HttpRoute; params: Record<string, string> } | undefined;
-    const allowed = new Set<string>();
-    for (const route of this.#routes) {
-      const params = route.template.match(routePath);
-      if (!params) continue;
-      if (route.methods === null || route.methods.includes(method)) {
-        matched = { route, params };
-        break;
-      }
-      route.methods.forEach((m) => allowed.add(m));
-    }
-    if (!matched) {
-      if (allowed.size > 0) {
-        res.setHeader('Allow', [...allowed].join(', '));
-        return endEmpty(res, 405);
-      }
-      return endEmpty(res, 404);
-    }
-
-    const body = await readBody(req, this.#options.maxRequestBodyBytes ?? defaultMaxBody);
-    if (body === 'too-large') return endEmpty(res, 413, { Connection: 'close' });
-
-    const rpcHttp: RpcHttpData = {
-      method,
-      url: url.toString(),
-      headers: flattenHeaders(req.headers),
-      query: flattenQuery(url.searchParams),
-      params: matched.params,
-      ...(body.length > 0 ? { body: { bytes: body }, rawBody: { bytes: body } } : {}),
+    const front: HttpFront = {
+      routePrefix: this.routePrefix,
+      routes: this.#routes,
+      maxRequestBodyBytes: this.#options.maxRequestBodyBytes ?? defaultMaxBody,
+      outsideRoutes: this.#options.outsideRoutes,
+      invoke: (fn, request) => this.#invoke(fn, request),
+      startTimer: (name) => {
+        const timer = this.#timers.get(name.toLowerCase());
+        if (!timer) return false;
+        void timer.invokeNow().catch(() => undefined);
+        return true;
+      },
     };
-    const { fn } = matched.route;
-    let response: RpcInvocationResponse;
-    try {
-      response = await this.#invoke(fn, {
-        invocationId: randomUUID(),
-        inputData: [{ name: fn.triggerName, data: { http: rpcHttp } }],
-        triggerMetadata: {
-          Query: { json: JSON.stringify(rpcHttp.query) },
-          Headers: { json: JSON.stringify(rpcHttp.headers) },
-          ...Object.fromEntries(Object.entries(matched.params).map(([k, v]) => [k, { string: v }])),
-        },
-      });
-    } catch {
-      // Logged with its stack by #invoke; the caller learns only that it failed.
-      return endEmpty(res, 500);
-    }
-    writeHttpResponse(res, response.returnValue?.http ?? null);
+    const { server, url } = await listenHttp(front, this.#options.port ?? 7071, this.#options.hostname, (message) => this.#logger.log('error', message));
+    this.#server = server;
+    this.#url = url;
   }
-
-  async #handleAdminInvoke(name: string, method: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    await readBody(req, 1024 * 1024);
-    if (method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      return endEmpty(res, 405);
-    }
-    const timer = this.#timers.get(name.toLowerCase());
-    if (!timer) return endEmpty(res, 404);
-    // Like the host's admin API: accepted now, run in the background.
-    void timer.invokeNow().catch(() => undefined);
-    endEmpty(res, 202);
-  }
-}
-
-function endEmpty(res: http.ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  res.writeHead(status, headers);
-  res.end();
-}
-
-async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return 'too-large';
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      return 'too-large';
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
-}
-
-/** The host hands query parameters over as a map; a repeated name keeps its values joined by commas. */
-function flattenQuery(params: URLSearchParams): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const name of new Set(params.keys())) result[name] = params.getAll(name).join(',');
-  return result;
-}
-
-function writeHttpResponse(res: http.ServerResponse, rpc: RpcHttpData | null): void {
-  if (!rpc) return endEmpty(res, 204);
-  const status = Number(rpc.statusCode ?? 200) || 200;
-  for (const [name, value] of Object.entries(rpc.headers ?? {})) res.setHeader(name, value);
-  const cookies = (rpc.cookies ?? []).map(formatCookie);
-  if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
-  const body = rpc.body?.bytes ?? (typeof rpc.body?.string === 'string' ? Buffer.from(rpc.body.string) : undefined);
-  res.writeHead(status);
-  res.end(body && body.length > 0 ? Buffer.from(body) : undefined);
-}
-
-function formatCookie(cookie: NonNullable<RpcHttpData['cookies']>[number]): string {
-  const parts = [`${cookie.name ?? ''}=${cookie.value ?? ''}`];
-  if (cookie.domain?.value) parts.push(`Domain=${cookie.domain.value}`);
-  if (cookie.path?.value) parts.push(`Path=${cookie.path.value}`);
-  const seconds = cookie.expires?.value?.seconds;
-  if (typeof seconds === 'number') parts.push(`Expires=${new Date(seconds * 1000).toUTCString()}`);
-  if (cookie.secure?.value) parts.push('Secure');
-  if (cookie.httpOnly?.value) parts.push('HttpOnly');
-  if (cookie.sameSite && cookie.sameSite !== 'none') parts.push(`SameSite=${cookie.sameSite === 'explicitNone' ? 'None' : cookie.sameSite[0]!.toUpperCase() + cookie.sameSite.slice(1)}`);
-  if (typeof cookie.maxAge?.value === 'number') parts.push(`Max-Age=${cookie.maxAge.value}`);
-  return parts.join('; ');
 }
 
 function normalizeTrigger(type: string): RegisteredFunction['triggerType'] {
   const lower = type.toLowerCase();
   return lower === 'httptrigger' ? 'httpTrigger' : lower === 'timertrigger' ? 'timerTrigger' : 'queueTrigger';
-}
-
-function readPackageMain(appDir: string): string {
-  const file = path.join(appDir, 'package.json');
-  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { main?: unknown };
-  if (typeof pkg.main !== 'string' || pkg.main === '') throw new Error(`${file} has no "main": it must name the entry points (a glob)`);
-  return pkg.main;
-}
-
-/** Expands a `main` glob (`*`, `?`, `**`) relative to `root`, sorted for a stable load order. */
-export function expandGlob(root: string, pattern: string): string[] {
-  if (path.isAbsolute(pattern)) return expandGlob(path.parse(pattern).root, path.relative(path.parse(pattern).root, pattern));
-  const parts = pattern.replace(/^\.\//, '').split('/');
-  const toRegex = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-  const results: string[] = [];
-  const walk = (dir: string, index: number): void => {
-    const part = parts[index];
-    if (part === undefined) return;
-    const last = index === parts.length - 1;
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    if (!/[*?]/.test(part)) {
-      const full = path.join(dir, part);
-      if (last) {
-        if (entries.some((e) => e.name === part && e.isFile())) results.push(full);
-      } else walk(full, index + 1);
-      return;
-    }
-    if (part === '**') {
-      walk(dir, index + 1);
-      for (const e of entries) if (e.isDirectory() && e.name !== 'node_modules') walk(path.join(dir, e.name), index);
-      return;
-    }
-    const regex = toRegex(part);
-    for (const e of entries) {
-      if (!regex.test(e.name)) continue;
-      const full = path.join(dir, e.name);
-      if (last && e.isFile()) results.push(full);
-      else if (!last && e.isDirectory()) walk(full, index + 1);
-    }
-  };
-  walk(root, 0);
-  return [...new Set(results)].sort();
-}
-
-/** Drops the app's own modules from Node's cache first, so a host started again in this process registers again. */
-function withFreshRequireCache(appDir: string): (load: () => void) => void {
-  return (load) => {
-    for (const key of Object.keys(require.cache)) {
-      if (key.startsWith(appDir) && !key.startsWith(__dirname) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
-    }
-    load();
-  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { clearRecorded, recorded } from '../fixtures/conformance-app/recorder';
 import { conformanceApp, startAzurite, startTestHost, type RunningAzurite } from '../support/local-stack';
-import { expandGlob } from '../../local/host/functions-host';
+import { expandGlob } from '../../local/host/app-loader';
 
 let azurite: RunningAzurite;
 let settings: Record<string, string>;
