@@ -158,7 +158,7 @@ function transformRows(ours: TransformFigures[], pandas: TransformFigures[], duc
   const rows: Row[] = [];
   const rps = median(ours.map((r) => r.rowsPerSecond));
   const rss = median(ours.map((r) => r.peakRssMb));
-  const same = (other: TransformFigures[]) => (JSON.stringify(ours[0]!.buckets) === JSON.stringify(other[0]!.buckets) ? 'yes' : `no: ${ours[0]!.buckets} vs ${other[0]!.buckets}`);
+  const same = (other: TransformFigures[]) => (JSON.stringify(ours[0]!.buckets) === JSON.stringify(other[0]!.buckets) ? 'yes' : `no: ${ours[0]!.buckets.join(',')} vs ${other[0]!.buckets.join(',')}`);
   const sameAs: string[] = [];
   if (pandas.length > 0) {
     const pandasRps = median(pandas.map((r) => r.rowsPerSecond));

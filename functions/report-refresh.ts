@@ -9,7 +9,7 @@ export async function reportRefresh(message: unknown, context: InvocationContext
   const parsed = reportMessage.safeParse(message);
   if (!parsed.success) throw new Error(`Invalid ${context.functionName} message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   // The message id names the computation's lease, so a retry of this message may take it back.
-  await refreshCycleReport(getServices(), parsed.data, String(context.triggerMetadata?.id ?? context.invocationId));
+  await refreshCycleReport(getServices(), parsed.data, typeof context.triggerMetadata?.id === 'string' ? context.triggerMetadata.id : context.invocationId);
 }
 
 app.storageQueue('reportRefresh', { queueName: queueNames.reports, connection: 'AzureWebJobsStorage', handler: reportRefresh });

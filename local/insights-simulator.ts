@@ -72,7 +72,8 @@ export async function startInsightsSimulator(options: InsightsSimulatorOptions):
   const requests: InsightsSimulator['requests'] = [];
   let origin = '';
 
-  const server = createServer(async (request, response) => {
+  const server = createServer((request, response) => void serve(request, response));
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
     let status: number;
     const caller = { tenant: null as string | null };
     try {
@@ -84,7 +85,7 @@ export async function startInsightsSimulator(options: InsightsSimulatorOptions):
       else sendError(response, status, 'InternalServerError', 'The query could not be read.');
     }
     requests.push({ path: request.url ?? '/', status, tokenTenant: caller.tenant });
-  });
+  };
 
   /** The tenant of a valid Viva Insights token, or undefined. */
   async function tokenTenant(header: string | undefined): Promise<string | undefined> {

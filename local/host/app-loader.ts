@@ -14,6 +14,8 @@ export function loadEntryPoints(appDir: string, main: string | undefined, isolat
     for (const file of files) {
       onEntryPoint(file);
       try {
+        // The worker loads CommonJS entry points with require, in this order; so does this host.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(file);
       } catch (error) {
         throw new Error(`Worker failed to load entry point ${path.relative(appDir, file)}: ${(error as Error).message}`, { cause: error });

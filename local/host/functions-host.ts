@@ -290,14 +290,14 @@ export class LocalFunctionsHost {
         const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase()) : null;
         this.#routes.push({ fn, template: new RouteTemplate(this.#resolve(route, fn.name)), methods });
       } else if (fn.triggerType === 'timerTrigger') {
-        const expression = String(fn.trigger.schedule ?? '');
+        const expression = typeof fn.trigger.schedule === 'string' ? fn.trigger.schedule : '';
         const resolved = this.#resolve(expression, fn.name);
         let schedule: NcrontabSchedule;
         try {
           schedule = new NcrontabSchedule(resolved);
         } catch (error) {
           // Name the app setting as well as the value, so a bad %SETTING% is found without reading code.
-          throw new Error(`Function "${fn.name}": schedule ${expression}: ${(error as Error).message}`);
+          throw new Error(`Function "${fn.name}": schedule ${expression}: ${(error as Error).message}`, { cause: error });
         }
         const [first, second] = schedule.nextN(2, new Date());
         const useMonitor =
@@ -319,7 +319,7 @@ export class LocalFunctionsHost {
           }),
         );
       } else {
-        const queueName = this.#resolve(String(fn.trigger.queueName ?? ''), fn.name).toLowerCase();
+        const queueName = this.#resolve(typeof fn.trigger.queueName === 'string' ? fn.trigger.queueName : '', fn.name).toLowerCase();
         const connectionName = typeof fn.trigger.connection === 'string' && fn.trigger.connection ? fn.trigger.connection : 'AzureWebJobsStorage';
         const service = queueServiceFrom(resolveConnectionString(this.#settings, connectionName));
         this.#queues.set(
@@ -392,6 +392,8 @@ export class LocalFunctionsHost {
       } finally {
         coreCtx.state = undefined;
       }
+      // What the function threw goes on as it was, as the worker passes it on.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
       if (post.error) throw post.error;
       const response = await model.getResponse(context, post.result);
       this.#logger.log('information', `Executed 'Functions.${fn.name}' (Succeeded, Id=${invocationId}, Duration=${Date.now() - started}ms)`);

@@ -59,7 +59,7 @@ export function readHostJson(appDir: string, settings: Record<string, string | u
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   for (const [name, value] of Object.entries(settings)) {
     if (value === undefined || !name.toLowerCase().startsWith(overridePrefix.toLowerCase())) continue;

@@ -22,7 +22,7 @@ export class NcrontabSchedule {
     try {
       this.#cron = new Cron(this.expression, { timezone: 'Etc/UTC', domAndDow: true, mode: '6-part', paused: true });
     } catch (error) {
-      throw new Error(`"${expression}" is not an NCRONTAB expression: ${(error as Error).message}`);
+      throw new Error(`"${expression}" is not an NCRONTAB expression: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -108,7 +108,7 @@ function reduceWithBigInts(rowCount: number, atoms: readonly Atom[]): boolean[] 
     for (let r = top; r < rowCount; r++) if (a[r]![c] !== 0n) { found = r; break; }
     if (found < 0) continue;
     [a[top], a[found]] = [a[found]!, a[top]!];
-    const pivotRow = a[top]!;
+    const pivotRow = a[top];
     const p = pivotRow[c]!;
     for (let r = 0; r < rowCount; r++) {
       if (r === top) continue;

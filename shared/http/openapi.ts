@@ -59,8 +59,8 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], version: s
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       responses[status] = {
-        description: response!.description,
-        ...(response!.schema ? { content: { 'application/json': { schema: jsonSchema(response!.schema, 'output') } } } : {}),
+        description: response.description,
+        ...(response.schema ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } } : {}),
       };
     }
     for (const status of [...statuses].sort()) {

@@ -77,12 +77,12 @@ const noQuery = z.strictObject({});
 export function defineRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
   spec: RouteSpec<P, Q, B>,
 ): RouteSpec<P, Q, B> {
-  registry.push(spec as unknown as AnyRouteSpec);
+  registry.push(spec);
   app.http(spec.name, {
     methods: [spec.method],
     route: spec.route,
     authLevel: 'anonymous',
-    handler: (request, context) => execute(spec as unknown as AnyRouteSpec, request, context),
+    handler: (request, context) => execute(spec, request, context),
   });
   return spec;
 }

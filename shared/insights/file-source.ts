@@ -5,7 +5,7 @@ import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import { CsvFormatError, CsvReader, type CsvPage } from './csv-reader';
 import { ExportFileNotFound, isPlainFileName } from './export-files';
-import { isRawRecord, isTextRows, rawRecordDescription, SourceError, type PersonQueryPage, type PersonQuerySource, type RawRecord } from './source';
+import { isRawRecord, isTextRows, messageOf, rawRecordDescription, SourceError, type PersonQueryPage, type PersonQuerySource, type RawRecord } from './source';
 
 // A person-query export of the tenant's own files (export-files.ts), streamed and handed out
 // chunkRows records at a time: exports run to millions of rows.
@@ -14,7 +14,7 @@ export interface FileSourceOptions {
   /** A plain file name (no folders); its extension says the format. */
   name: string;
   /** The file's bytes, from the start (export-files.ts opens a tenant's file). */
-  open(signal?: AbortSignal): Promise<Readable>;
+  open: (signal?: AbortSignal) => Promise<Readable>;
   chunkRows?: number;
 }
 
@@ -69,7 +69,7 @@ interface ReadRequest {
   name: string;
   format: Format;
   chunkRows: number;
-  open(signal?: AbortSignal): Promise<Readable>;
+  open: (signal?: AbortSignal) => Promise<Readable>;
   signal?: AbortSignal;
 }
 
@@ -164,7 +164,7 @@ function asSourceError(error: unknown, name: string): unknown {
   const { code } = (error ?? {}) as { code?: unknown };
   if (error instanceof ExportFileNotFound) return new SourceError(error.message, false, { cause: error });
   if (typeof code === 'string' && permanentFileErrors.has(code)) return new SourceError(`${name} cannot be read (${code})`, false, { cause: error });
-  return new SourceError(`${name} could not be read: ${(error as { message?: unknown } | null)?.message ?? String(error)}`, true, { cause: error });
+  return new SourceError(`${name} could not be read: ${messageOf(error)}`, true, { cause: error });
 }
 
 // By name, not instanceof: stream errors come from Node's own realm, which differs from the caller's under jest or vm.
@@ -173,5 +173,6 @@ function isAbort(error: unknown): boolean {
 }
 
 function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
   return text.replace(/[\u0000-\u001f\u007f]/g, '?');
 }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { withinFeed } from './feed-url';
-import { isRawRecord, rawRecordDescription, SourceError, type PersonQuerySource, type RawRecord } from './source';
+import { isRawRecord, messageOf, rawRecordDescription, SourceError, type PersonQuerySource, type RawRecord } from './source';
 
 // A Viva Insights person query read over its OData feed, one page (~10,000 rows) at a time. Each
 // request is retried on its own, so a transient fault on page 90 of 120 does not restart the pull.
@@ -127,7 +127,7 @@ async function tokenFor(policy: Policy, forceRefresh: boolean): Promise<string> 
   try {
     return await policy.getToken(forceRefresh);
   } catch (error) {
-    throw new SourceError(`no token for Viva Insights: ${(error as { message?: unknown } | null)?.message ?? String(error)}`, true, { cause: error });
+    throw new SourceError(`no token for Viva Insights: ${messageOf(error)}`, true, { cause: error });
   }
 }
 
@@ -192,7 +192,7 @@ async function boundedText(response: Response, maxBytes: number): Promise<string
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -213,7 +213,7 @@ function networkFailure(error: unknown, signal?: AbortSignal): Attempt {
   if (name === 'TimeoutError') return { kind: 'transient', reason: 'the request timed out' };
   const detail = cause?.code ?? cause?.message;
   const text = String(message ?? error);
-  return { kind: 'transient', reason: detail === undefined ? text : `${text} (${String(detail)})` };
+  return { kind: 'transient', reason: detail === undefined ? text : `${text} (${typeof detail === 'string' ? detail : JSON.stringify(detail)})` };
 }
 
 /** Full jitter: spreads the retries of many pulls hitting the same throttled service. */

@@ -42,3 +42,10 @@ export function isRawRecord(value: unknown): value is RawRecord {
 }
 
 export const rawRecordDescription = 'an object whose values are strings, numbers, booleans or null';
+
+/** What a thrown value says, for a run's reason: its message when it has one. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return String(error);
+}

@@ -51,5 +51,7 @@ export async function runLimited<T>(items: readonly T[], limit: number, work: (i
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  // The first worker's failure, as it was thrown.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (failure !== undefined) throw failure;
 }

@@ -58,7 +58,7 @@ export function parseResponseBody(text: string): { records: { line: number; valu
       throw new DomainError('rule-violation', `The body is not a valid JSON array: ${(error as Error).message}`, [{ path: 'body', message: 'malformed JSON' }]);
     }
     if (!Array.isArray(parsed)) throw ruleViolation([{ path: 'body', message: 'expected an array of responses' }]);
-    return { records: parsed.map((value, i) => ({ line: i + 1, value })), errors: [] };
+    return { records: (parsed as unknown[]).map((value, i) => ({ line: i + 1, value })), errors: [] };
   }
   const records: { line: number; value: unknown }[] = [];
   const errors: (FieldError & { line: number })[] = [];

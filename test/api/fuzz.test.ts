@@ -130,12 +130,12 @@ function mutated(schema: JsonSchema | undefined): fc.Arbitrary<{ text: string }>
   const withHostileStrings = valid(schema).map((v) => ({ text: JSON.stringify(v, (_k, x) => (typeof x === 'string' ? `${x}${loneSurrogate}` : x)) ?? 'null' }));
   const dropped = valid(schema).chain((v) =>
     v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
-      ? fc.constantFrom(...Object.keys(v)).map((k) => ({ text: JSON.stringify({ ...(v as object), [k]: undefined }) }))
+      ? fc.constantFrom(...Object.keys(v)).map((k) => ({ text: JSON.stringify({ ...(v), [k]: undefined }) }))
       : fc.constant({ text: JSON.stringify(v) }),
   );
   const retyped = valid(schema).chain((v) =>
     v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
-      ? fc.tuple(fc.constantFrom(...Object.keys(v)), fc.jsonValue({ maxDepth: 1 })).map(([k, x]) => ({ text: JSON.stringify({ ...(v as object), [k]: x }) }))
+      ? fc.tuple(fc.constantFrom(...Object.keys(v)), fc.jsonValue({ maxDepth: 1 })).map(([k, x]) => ({ text: JSON.stringify({ ...(v), [k]: x }) }))
       : fc.constant({ text: JSON.stringify(v) }),
   );
   return fc.oneof(

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { repoRoot, startAzurite, startTestHost, type RunningAzurite } from '../support/local-stack';
+
+const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 let azurite: RunningAzurite;
 
@@ -44,7 +48,7 @@ describe('GET /api/health', () => {
         const response = await fetch(`${host.url}/api/health`);
         expect(response.status).toBe(200);
         expect(response.headers.get('cache-control')).toBe('no-store');
-        expect(await response.json()).toEqual({ status: 'ok', version: require('../../package.json').version, storage: 'ok' });
+        expect(await response.json()).toEqual({ status: 'ok', version: packageVersion, storage: 'ok' });
       } finally {
         await host.stop();
       }

@@ -11,7 +11,7 @@ type Outcome = { records: RawRecord[] } | { refused: string };
 
 function csvParse(bytes: Buffer): Outcome {
   try {
-    return { records: parse(bytes, { bom: true, columns: true, skip_empty_lines: true }) as RawRecord[] };
+    return { records: parse<RawRecord>(bytes, { bom: true, columns: true, skip_empty_lines: true }) };
   } catch (error) {
     return { refused: (error as { code: string }).code };
   }

@@ -230,7 +230,7 @@ describe('permanent failures', () => {
   it('does not send the token to a next link on another host', async () => {
     const requested: string[] = [];
     const fetchPage: typeof fetch = async (input) => {
-      requested.push(String(input));
+      requested.push(input instanceof Request ? input.url : input.toString());
       return Response.json({ value: [], '@odata.nextLink': 'https://elsewhere.example/Persons?$skiptoken=1' });
     };
     const error = await failure(source({ fetch: fetchPage }));

@@ -203,7 +203,7 @@ describe('export files are per tenant', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(chunked.status).toBe(413);
     expect((await stack.call('GET', '/api/insights-files', { token: admin })).body.files).toEqual([]);
     expect((await stack.call('GET', '/api/audit', { token: admin })).body.entries).toEqual([]);

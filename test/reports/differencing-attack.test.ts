@@ -98,7 +98,7 @@ async function collect(t: PipelineTenant, step: number): Promise<Collected> {
     });
     const texts: string[] = [];
     let token: string | null = null;
-    let commentsShown = false;
+    let commentsShown: boolean;
     do {
       const page = await stack.call('GET', `/api/reports/programs/p1/cycles/c1/comments?filter=meetingHours:${key}${token ? `&continuationToken=${token}` : ''}`, { token: t.admin });
       expect(page.status).toBe(200);
@@ -133,7 +133,7 @@ const singledOut = (sets: { all: number[][]; overall: number[][] }) =>
 async function historyRows(tenantId: string): Promise<number> {
   const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'reporthistory', { allowInsecureConnection: true });
   let rows = 0;
-  for await (const _ of table.listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${tenantId}|`} and PartitionKey lt ${`${tenantId}}`}`, select: ['RowKey'] } })) rows++;
+  for await (const row of table.listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${tenantId}|`} and PartitionKey lt ${`${tenantId}}`}`, select: ['RowKey'] } })) if (row.rowKey) rows++;
   return rows;
 }
 

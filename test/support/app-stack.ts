@@ -140,7 +140,7 @@ export async function brokenTokens(stack: AppStack, tenantId: string): Promise<R
   const now = Math.floor(Date.now() / 1000);
   const claims = { tid: tenantId, oid: randomUUID(), roles: ['Glint.Admin'], wids: ['62e90394-69f5-4237-9190-012177145e10'] };
   const sign = (payload: Record<string, unknown>, signingKey: KeyLike | Uint8Array = key) =>
-    new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid as string, typ: 'JWT' }).sign(signingKey);
+    new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid, typ: 'JWT' }).sign(signingKey);
   const other = await generateKeyPair('RS256');
   const unsigned = (payload: object) =>
     `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;

@@ -11,7 +11,7 @@ export const sampleAvailable = existsSync(sampleCsvPath);
 export const sampleLastSunday = '2022-07-03';
 
 export function readSampleRows(): Record<string, string>[] {
-  return parse(readFileSync(sampleCsvPath, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return parse<Record<string, string>>(readFileSync(sampleCsvPath, 'utf8'), { columns: true, skip_empty_lines: true });
 }
 
 /** The sample as CSV text with every MetricDate moved by whole weeks so that its last week is `lastSunday`. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, createServer, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningAzurite } from './local-stack';
 
@@ -40,7 +40,8 @@ export async function startStorageProxy(azurite: RunningAzurite): Promise<Storag
   const proxy: StorageProxy = { connectionString: '', decide: () => 'forward', stop: async () => undefined };
 
   const serve = async (service: ProxiedRequest['service'], target: URL) => {
-    const server = createServer(async (incoming, outgoing) => {
+    const server = createServer((incoming, outgoing) => void relay(incoming, outgoing));
+    const relay = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
@@ -72,7 +73,7 @@ export async function startStorageProxy(azurite: RunningAzurite): Promise<Storag
       } catch {
         outgoing.destroy();
       }
-    });
+    };
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}${target.pathname}` };
   };

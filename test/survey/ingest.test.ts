@@ -35,7 +35,7 @@ async function storedResponses(tenantId: string): Promise<Record<string, unknown
   for await (const respondent of store.scan({ tenantId, programId: 'p1', cycleId: 'c1' }, items.map((i) => i.itemId))) {
     for (const a of respondent.answers) found.push({ employeeKey: respondent.employeeKey, itemId: a.itemId, score: a.score, comment: a.comment });
   }
-  return found.sort((a, b) => `${a.employeeKey}/${a.itemId}`.localeCompare(`${b.employeeKey}/${b.itemId}`));
+  return found.sort((a, b) => `${String(a.employeeKey)}/${String(a.itemId)}`.localeCompare(`${String(b.employeeKey)}/${String(b.itemId)}`));
 }
 
 const post = (token: string, rawBody: string, contentType = 'application/json') =>

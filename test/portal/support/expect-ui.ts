@@ -32,7 +32,7 @@ interface Options {
 
 function locatorAssertions(locator: Locator, negate: boolean) {
   const check = (what: string, probe: () => Promise<{ ok: boolean; saw: unknown }>, options?: Options) =>
-    retry(`${locator} ${negate ? 'not ' : ''}${what}`, async () => {
+    retry(`${locator.toString()} ${negate ? 'not ' : ''}${what}`, async () => {
       const r = await probe();
       return { ok: negate ? !r.ok : r.ok, saw: r.saw };
     }, options?.timeout);
