@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/composition-root';
 import { failPoisonedRun } from '../shared/pipeline/stranded';
-import { queueNames } from '../shared/pipeline/work-queue';
+import { poisonQueueOf, queueNames } from '../shared/pipeline/work-queue';
 
 // An insights-pull message that was delivered the most times without finishing: its run fails, saying why.
 export async function insightsPullPoison(message: unknown, context: InvocationContext): Promise<void> {
@@ -9,4 +9,4 @@ export async function insightsPullPoison(message: unknown, context: InvocationCo
   if (run) context.warn(`Run ${run.runId} is ${run.status} after its message was poisoned: ${run.error ?? ''}`);
 }
 
-app.storageQueue('insightsPullPoison', { queueName: `${queueNames.pull}-poison`, connection: 'AzureWebJobsStorage', handler: insightsPullPoison });
+app.storageQueue('insightsPullPoison', { queueName: poisonQueueOf(queueNames.pull), connection: 'AzureWebJobsStorage', handler: insightsPullPoison });

@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/composition-root';
 import { failPoisonedRun } from '../shared/pipeline/stranded';
-import { queueNames } from '../shared/pipeline/work-queue';
+import { poisonQueueOf, queueNames } from '../shared/pipeline/work-queue';
 
 // An insights-reprocess message that was delivered the most times without finishing: its run fails, saying why.
 export async function insightsReprocessPoison(message: unknown, context: InvocationContext): Promise<void> {
@@ -9,4 +9,4 @@ export async function insightsReprocessPoison(message: unknown, context: Invocat
   if (run) context.warn(`Run ${run.runId} is ${run.status} after its message was poisoned: ${run.error ?? ''}`);
 }
 
-app.storageQueue('insightsReprocessPoison', { queueName: `${queueNames.reprocess}-poison`, connection: 'AzureWebJobsStorage', handler: insightsReprocessPoison });
+app.storageQueue('insightsReprocessPoison', { queueName: poisonQueueOf(queueNames.reprocess), connection: 'AzureWebJobsStorage', handler: insightsReprocessPoison });

@@ -46,6 +46,8 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
     // Nothing in flight may write after the deletion: cancel it first, then delete everything.
     await cancelInFlight(deps, tenantId, programId ? 'the program was disabled' : 'the imported data was deleted', (r) => programId === undefined || r.programId === programId);
     await deleteImportedData(deps, tenantId, programId);
+    // A poisoned message may still carry employees' values: a purge leaves none of the tenant's behind.
+    if (!programId) await deps.queues.clearTenant(tenantId);
     // Their reports become unavailable (and their stored numbers are deleted) once recomputed.
     await requestReportRefresh(deps, tenantId, runs);
   }

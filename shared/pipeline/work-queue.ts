@@ -81,6 +81,12 @@ export function encodeMessage(body: unknown): string {
   return Buffer.from(JSON.stringify(body)).toString('base64');
 }
 
+/** Where a message the host gave up on waits for its poison function (functions/insights-*-poison.ts). */
+export const poisonQueueOf = (queue: QueueName) => `${queue}-poison`;
+
+/** How many rounds of 32 messages a poison queue is searched for a tenant's messages: it is near empty. */
+const maxPoisonRounds = 100;
+
 export class WorkQueues {
   readonly #service: QueueServiceClient;
   readonly #created = new Map<string, Promise<unknown>>();
@@ -103,5 +109,44 @@ export class WorkQueues {
     }
     await created;
     await queue.sendMessage(encoded, { messageTimeToLive: messageTimeToLiveSeconds[message.queue] });
+  }
+
+  /**
+   * Deletes a tenant's messages from the poison queues (a purge: a poisoned bucket message still
+   * carries employees' values). Every message is taken for the moment of the search; another
+   * tenant's is put back as it was. Returns how many were deleted.
+   */
+  async clearTenant(tenantId: string): Promise<number> {
+    let deleted = 0;
+    for (const name of [queueNames.pull, queueNames.bucket, queueNames.reprocess]) {
+      const queue = this.#service.getQueueClient(poisonQueueOf(name));
+      if (!(await queue.exists())) continue;
+      // Another tenant's messages stay taken until the search is over, so each round reads new ones.
+      const held: { messageId: string; popReceipt: string; messageText: string }[] = [];
+      for (let round = 0; round < maxPoisonRounds; round++) {
+        const { receivedMessageItems: items } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 60 });
+        if (items.length === 0) break;
+        for (const message of items) {
+          if (tenantOf(message.messageText) === tenantId) {
+            await queue.deleteMessage(message.messageId, message.popReceipt);
+            deleted++;
+          } else {
+            held.push(message);
+          }
+        }
+      }
+      for (const message of held) await queue.updateMessage(message.messageId, message.popReceipt, message.messageText, 0);
+    }
+    return deleted;
+  }
+}
+
+/** The tenant a queued message names, if it can be read at all. */
+function tenantOf(text: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
+    return typeof body === 'object' && body !== null && 'tenantId' in body && typeof body.tenantId === 'string' ? body.tenantId : undefined;
+  } catch {
+    return undefined;
   }
 }
