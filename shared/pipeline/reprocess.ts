@@ -3,7 +3,7 @@ import { bucketOf } from '../domain/aggregation';
 import { metricCatalog } from '../domain/metrics';
 import type { Write } from '../storage/tenant-store';
 import type { RunScope } from '../storage/values-store';
-import { requestReportRefresh } from '../reports/refresh-request';
+import { cyclesWithReports, requestReportRefresh } from '../reports/refresh-request';
 import type { PipelineDeps } from './deps';
 import { cancelInFlight, cancelRun, changeRun, consentGranted, dataRunId, isFinished } from './runs';
 import type { ReprocessMessage } from './work-queue';
@@ -39,17 +39,17 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
     // here, one written after it sees the attribute gone and cleans itself (bucket.ts).
     const metricId = message.scope.metricId;
     for (const scope of await importPartitions(deps, tenantId)) await deps.values.removeMetric(scope, metricId, allMetricIds);
-    await requestReportRefresh(deps, tenantId, await currentRuns(deps, tenantId));
+    await requestReportRefresh(deps, tenantId, await cyclesWithReports(deps, tenantId), [metricId]);
   } else {
     const programId = 'programId' in message.scope ? message.scope.programId : undefined;
-    const runs = await currentRuns(deps, tenantId, programId);
     // Nothing in flight may write after the deletion: cancel it first, then delete everything.
     await cancelInFlight(deps, tenantId, programId ? 'the program was disabled' : 'the imported data was deleted', (r) => programId === undefined || r.programId === programId);
     await deleteImportedData(deps, tenantId, programId);
     // A poisoned message may still carry employees' values: a purge leaves none of the tenant's behind.
     if (!programId) await deps.queues.clearTenant(tenantId);
-    // Their reports become unavailable (and their stored numbers are deleted) once recomputed.
-    await requestReportRefresh(deps, tenantId, runs);
+    // Their reports become unavailable (their stored numbers and history are deleted) once recomputed.
+    const cycles = (await cyclesWithReports(deps, tenantId)).filter((c) => programId === undefined || c.programId === programId);
+    await requestReportRefresh(deps, tenantId, cycles, ['*']);
   }
   await changeRun(deps, tenantId, message.runId, (run) => (isFinished(run) ? null : { run: { ...run, status: 'succeeded', finishedAt: deps.now().toISOString() } }));
 }

@@ -36,10 +36,26 @@ export function historyOf(versions: readonly HistoryVersion[], people: readonly 
   };
 }
 
-/** Today's computation as a version to store. */
-export function versionOf(decision: CycleDecision, responses: CycleResponses, people: readonly string[], metricIds: readonly string[], itemIds: readonly string[]): HistoryVersion {
-  const columns = metricIds.map((_, m) => Uint8Array.from({ length: responses.count }, (_, r) => responses.groupOf(r, m)));
+/** Today's computation as a version to store, with the attributes `kept` (a forgotten one shows nothing and keeps nothing). */
+export function versionOf(
+  decision: CycleDecision,
+  responses: CycleResponses,
+  people: readonly string[],
+  metricIds: readonly string[],
+  itemIds: readonly string[],
+  kept: (metric: number) => boolean,
+): HistoryVersion {
+  const metrics = metricIds.flatMap((_, m) => (kept(m) ? [m] : []));
+  const columns = metrics.map((m) => Uint8Array.from({ length: responses.count }, (_, r) => responses.groupOf(r, m)));
   const answered = new Uint8Array(responses.count * itemIds.length);
   for (let r = 0; r < responses.count; r++) for (let i = 0; i < itemIds.length; i++) answered[r * itemIds.length + i] = responses.scoreOf(r, i) === undefined ? 0 : 1;
-  return { metricIds: [...metricIds], itemIds: [...itemIds], people: [...people], columns, answered, itemShown: decision.itemShown, commentShown: decision.commentShown };
+  return {
+    metricIds: metrics.map((m) => metricIds[m]!),
+    itemIds: [...itemIds],
+    people: [...people],
+    columns,
+    answered,
+    itemShown: metrics.map((m) => decision.itemShown[m]!),
+    commentShown: metrics.map((m) => decision.commentShown[m]!),
+  };
 }

@@ -14,7 +14,7 @@ export interface CycleRef {
   cycleId: string;
 }
 
-function requestedState(current: Stored<StoredReportState> | undefined, cycle: CycleRef): StoredReportState {
+function requestedState(current: Stored<StoredReportState> | undefined, cycle: CycleRef, forget: readonly string[] = []): StoredReportState {
   const base: StoredReportState = current?.value ?? {
     programId: cycle.programId,
     cycleId: cycle.cycleId,
@@ -27,9 +27,10 @@ function requestedState(current: Stored<StoredReportState> | undefined, cycle: C
     commentsGeneration: null,
     unavailable: null,
     forgotten: [],
+    forget: [],
     lease: null,
   };
-  return { ...base, requestedSeq: base.requestedSeq + 1 };
+  return { ...base, requestedSeq: base.requestedSeq + 1, forget: [...new Set([...base.forget, ...forget])] };
 }
 
 /**
@@ -51,10 +52,14 @@ const reportMessageOf = (tenantId: string, cycle: CycleRef): QueuedMessage => ({
   body: { kind: 'report', tenantId, programId: cycle.programId, cycleId: cycle.cycleId },
 });
 
-/** Asks for the reports of these cycles to be recomputed (after the change that moves them is durable). */
-export async function requestReportRefresh(deps: AdminDeps, tenantId: string, cycles: readonly CycleRef[]): Promise<void> {
+/**
+ * Asks for the reports of these cycles to be recomputed (after the change that moves them is
+ * durable); `forget` names data that was deleted (attribute ids, "*" for all), which the cycles'
+ * report history must then delete too (refresh.ts).
+ */
+export async function requestReportRefresh(deps: AdminDeps, tenantId: string, cycles: readonly CycleRef[], forget: readonly string[] = []): Promise<void> {
   for (const cycle of cycles) {
-    await deps.store.update(tenantId, reportStateKey(cycle.programId, cycle.cycleId), storedReportState, (current) => requestedState(current, cycle));
+    await deps.store.update(tenantId, reportStateKey(cycle.programId, cycle.cycleId), storedReportState, (current) => requestedState(current, cycle, forget));
     await deps.queues.send(reportMessageOf(tenantId, cycle));
   }
 }

@@ -85,11 +85,15 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
   let next: StoredReportState;
   let rows: StoredAttributeReport[] = [];
   const computedAt = deps.now().toISOString();
-  let forgotten = state.value.forgotten;
-  // The history holds per-person data derived from Insights: it goes with the data it came from. What
-  // it held can no longer be checked against, so what it covered shows no scores again (`forgotten`).
+  // The history holds per-person data derived from Insights: it goes with the data it came from
+  // (`forget`, asked for by the deletion). What it held can no longer be checked against, so what it
+  // covered shows no score or comment again in this cycle (`forgotten`).
+  const forgetting = state.value.forget;
   const dataGone = !program?.value.cycles.some((c) => c.cycleId === cycleId) || !program.value.enabled || !cycleState;
-  if (dataGone && (await deps.reportHistory.forget(scope))) forgotten = ['*'];
+  let forgotten = state.value.forgotten;
+  for (const what of dataGone ? [...forgetting, '*'] : forgetting) {
+    if (await deps.reportHistory.forget(scope, what === '*' ? undefined : [what])) forgotten = [...new Set([...forgotten, what])];
+  }
   if (unavailable !== null || !cycleState || !items) {
     next = { ...state.value, computedSeq: seq, computedAt, runId: null, settings, itemIds: [], commentsGeneration: null, unavailable, forgotten, lease: null };
   } else {
@@ -97,24 +101,19 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
     const itemList = items.value.items;
     const metricIds = metrics.map((m) => m.metricId);
     const itemIds = itemList.map((i) => i.itemId);
-    let versions = await deps.reportHistory.load(scope);
-    const deleted = [...new Set(versions.flatMap((v) => v.metricIds))].filter((id) => !metricIds.includes(id));
-    if (deleted.length > 0) {
-      await deps.reportHistory.forget(scope, deleted);
-      forgotten = [...new Set([...forgotten, ...deleted])];
-      versions = await deps.reportHistory.load(scope);
-    }
+    const versions = await deps.reportHistory.load(scope);
+    const isForgotten = (metricId: string) => forgotten.includes('*') || forgotten.includes(metricId);
     const { responses, people } = await collectResponses(deps, { ...scope, runId: cycleState.value.currentRunId }, itemIds, metricIds);
     const report = buildCycleReport(
       itemList.map((i) => ({ itemId: i.itemId, favorableMin: i.scale.favorableMin })),
       metrics.map((m) => ({ metricId: m.metricId, max: m.max })),
       responses,
       settings,
-      { history: historyOf(versions, people, metricIds, itemIds), forgotten: metricIds.map((id) => forgotten.includes('*') || forgotten.includes(id)) },
+      { history: historyOf(versions, people, metricIds, itemIds), forgotten: metricIds.map(isForgotten) },
     );
     // Remembered before it is shown: a computation that dies in between leaves a version nobody saw,
     // which only makes the next decision more careful.
-    await deps.reportHistory.append(scope, generation, versionOf(report.decision, responses, people, metricIds, itemIds));
+    await deps.reportHistory.append(scope, generation, versionOf(report.decision, responses, people, metricIds, itemIds, (m) => !isForgotten(metricIds[m]!)));
     rows = await storeComments(deps, scope, generation, report);
     next = {
       ...state.value,
@@ -137,7 +136,9 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
   ];
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.store.commit(tenantId, [{ op: 'replace', rowKey: stateKey, etag: state.etag, value: { ...next, requestedSeq: state.value.requestedSeq } }, ...writes]);
+      // Deletions asked for meanwhile stay asked for: the next computation applies them.
+      const forget = state.value.forget.filter((what) => !forgetting.includes(what));
+      await deps.store.commit(tenantId, [{ op: 'replace', rowKey: stateKey, etag: state.etag, value: { ...next, requestedSeq: state.value.requestedSeq, forget } }, ...writes]);
       break;
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;

@@ -23,6 +23,8 @@ export const storedReportState = z.object({
    * they show no score or comment in this cycle again, since what was shown can no longer be checked.
    */
   forgotten: z.array(z.string()).default([]),
+  /** Deletions the history has not applied yet: attribute ids, or "*" for all (a purge, a program's disabling). */
+  forget: z.array(z.string()).default([]),
   /** The report-refresh message computing the cycle now, and until when it may (refresh.ts). */
   lease: z.object({ owner: z.string(), until: z.string() }).nullable().default(null),
 });

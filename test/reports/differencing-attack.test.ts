@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { odata, TableClient } from '@azure/data-tables';
 import { decideCycle, type ConfidentialitySettings } from '../../shared/domain/confidentiality';
+import { ReportHistoryStore } from '../../shared/reports/history-store';
 import { addDays } from '../../shared/domain/weeks';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { derivableSubsetsSmallerThan, isDerivable } from '../support/derivability';
@@ -210,6 +211,34 @@ describe('the differencing attack across versions', () => {
         expect({ step: k, person: p, narrowed }).toEqual({ step: k, person: p, narrowed: false });
       }
     });
+  });
+
+  it("an attribute's deletion deletes its columns from the history; added again, it shows no scores in that cycle", async () => {
+    const history = new ReportHistoryStore(TableClient.fromConnectionString(stack.azurite.connectionString, 'reporthistory', { allowInsecureConnection: true }));
+    const scope = { tenantId: t.tenantId, programId: 'p1', cycleId: 'c1' };
+    const emailScores = async () => {
+      const report = await stack.call('GET', '/api/reports/programs/p1/cycles/c1/behaviors/emailHours', { token: t.admin });
+      expect(report.status).toBe(200);
+      return report.body.groups.flatMap((g: { items: { score: number | null }[] }) => g.items.map((i) => i.score)).filter((score: number | null) => score !== null);
+    };
+    // Nobody has email hours in the export: everyone is in "No data", which shows its scores.
+    expect((await emailScores()).length).toBeGreaterThan(0);
+    expect((await history.load(scope)).every((v) => v.metricIds.includes('emailHours'))).toBe(true);
+
+    await t.call('DELETE', '/api/attributes/emailHours', t.admin);
+    await stack.host.drain();
+    const versions = await history.load(scope);
+    expect(versions.length).toBeGreaterThan(steps.length - 1);
+    expect(versions.some((v) => v.metricIds.includes('emailHours'))).toBe(false);
+    expect(versions.every((v) => v.metricIds.includes('meetingHours'))).toBe(true);
+
+    await t.call('POST', '/api/attributes', t.admin, { metricId: 'emailHours', roles: [{ roleId: 'hr', reportFilters: true, reportSections: true, commentFilters: true }] });
+    await t.call('POST', '/api/resync', t.admin);
+    await stack.host.drain();
+    expect(await emailScores()).toEqual([]);
+    // The other attribute goes on as before.
+    const meeting = await stack.call('GET', '/api/reports/programs/p1/cycles/c1/behaviors/meetingHours', { token: t.admin });
+    expect(meeting.body.groups.some((g: { items: { score: number | null }[] }) => g.items.some((i) => i.score !== null))).toBe(true);
   });
 
   it('the history goes with the data it came from, and what it covered shows no scores again', async () => {
