@@ -235,23 +235,30 @@ export class WindowAggregator {
     return first === undefined ? {} : this.aggregateAt(first, skip);
   }
 
-  /** An employee's weekly nano values of one metric, week by week (NaN: no value); all NaN for a stranger. */
-  weekValuesOf(employeeKey: string, metricId: string): Float64Array {
-    const values = new Float64Array(this.weekCount).fill(NaN);
+  /**
+   * An employee's weekly nano values of one metric, week by week (NaN: no value; all NaN for a
+   * stranger), written into `into` when given: called for every employee, it need not allocate.
+   */
+  weekValuesOf(employeeKey: string, metricId: string, into = new Float64Array(this.weekCount)): Float64Array {
+    into.fill(NaN);
     const first = this.firstCell.get(employeeKey);
     const metric = this.metricIndex.get(metricId);
-    if (first === undefined || metric === undefined) return values;
-    for (let week = 0; week < this.weekCount; week++) values[week] = this.cells.get(first + metric * this.weekCount + week);
-    return values;
+    if (first === undefined || metric === undefined) return into;
+    for (let week = 0; week < this.weekCount; week++) into[week] = this.cells.get(first + metric * this.weekCount + week);
+    return into;
   }
 
   /** Per week: whether any of `metricIds` has a value for the employee that week. */
   weeksWithValue(employeeKey: string, metricIds: readonly string[]): boolean[] {
     const weeks = new Array<boolean>(this.weekCount).fill(false);
+    const first = this.firstCell.get(employeeKey);
+    if (first === undefined) return weeks;
     for (const metricId of metricIds) {
-      this.weekValuesOf(employeeKey, metricId).forEach((nano, week) => {
-        if (!Number.isNaN(nano)) weeks[week] = true;
-      });
+      const metric = this.metricIndex.get(metricId);
+      if (metric === undefined) continue;
+      for (let week = 0; week < this.weekCount; week++) {
+        if (!weeks[week] && !Number.isNaN(this.cells.get(first + metric * this.weekCount + week))) weeks[week] = true;
+      }
     }
     return weeks;
   }

@@ -30,41 +30,51 @@ export function cleanWindow(
   options: { window: { from: string }; attributeMetricIds: readonly string[]; rules: DataQualityRules; minGroupSize: number },
 ): CleanedWindow {
   const { rules, attributeMetricIds } = options;
-  const onlyAttributes = (metrics: Record<string, Aggregate>) => Object.fromEntries(attributeMetricIds.filter((m) => m in metrics).map((m) => [m, metrics[m]!]));
   if (!anyRuleEnabled(rules)) {
     // Collaboration hours is read only for the rules, so with all off the aggregator holds the attributes alone.
     return { aggregateOf: (key) => aggregator.aggregateOf(key), figures: null, personsExcluded: 0 };
   }
+  // Collaboration hours read for the rules alone is not handed on.
+  const extraMetric = aggregator.metricIds.length > attributeMetricIds.length;
+  const onlyAttributes = (metrics: Record<string, Aggregate>) => {
+    if (extraMetric) delete metrics[dataQualityMetricId];
+    return metrics;
+  };
+  // Every person's hours pass through this one buffer: the rules run for each of 100,000s of persons, thrice.
+  const hours = new Float64Array(aggregator.weeks);
 
   const keys = aggregator.keys();
   const totals: WeekTotal[] = Array.from({ length: aggregator.weeks }, () => ({ sumNano: 0, persons: 0 }));
   for (const key of keys) {
-    aggregator.weekValuesOf(key, dataQualityMetricId).forEach((nano, week) => {
-      if (Number.isNaN(nano)) return;
-      totals[week]!.sumNano += nano;
+    aggregator.weekValuesOf(key, dataQualityMetricId, hours);
+    for (let week = 0; week < hours.length; week++) {
+      if (Number.isNaN(hours[week]!)) continue;
+      totals[week]!.sumNano += hours[week]!;
       totals[week]!.persons++;
-    });
+    }
   }
   const holidays = rules.holidayWeeks.enabled ? findHolidayWeeks(totals, rules.holidayWeeks.sd) : [];
   const holiday = totals.map((_, week) => holidays.some((h) => h.week === week));
-  const verdictOf = (key: string): PersonVerdict => judgePerson(aggregator.weekValuesOf(key, dataQualityMetricId), holiday, rules);
-  const aggregateOf = (key: string): Record<string, Aggregate> => {
-    const verdict = verdictOf(key);
-    return verdict.nonKnowledgeWorker ? {} : onlyAttributes(aggregator.aggregateOf(key, verdict.excludedWeeks));
-  };
+  const verdictOf = (key: string): PersonVerdict => judgePerson(aggregator.weekValuesOf(key, dataQualityMetricId, hours), holiday, rules);
 
   let nonKnowledgeWorkers = 0;
   let personWeeksExcluded = 0;
   let personsExcluded = 0;
   for (const key of keys) {
-    if (Object.keys(onlyAttributes(aggregator.aggregateOf(key))).length === 0) continue;
+    const weeks = aggregator.weeksWithValue(key, attributeMetricIds);
+    const valued = weeks.filter(Boolean).length;
+    if (valued === 0) continue; // no value before the rules either
     const verdict = verdictOf(key);
+    const excluded = weeks.filter((has, week) => has && verdict.excludedWeeks[week]).length;
     if (verdict.nonKnowledgeWorker) nonKnowledgeWorkers++;
-    else personWeeksExcluded += aggregator.weeksWithValue(key, attributeMetricIds).filter((has, week) => has && verdict.excludedWeeks[week]).length;
-    if (Object.keys(aggregateOf(key)).length === 0) personsExcluded++;
+    else personWeeksExcluded += excluded;
+    if (verdict.nonKnowledgeWorker || excluded === valued) personsExcluded++;
   }
   return {
-    aggregateOf,
+    aggregateOf: (key) => {
+      const verdict = verdictOf(key);
+      return verdict.nonKnowledgeWorker ? {} : onlyAttributes(aggregator.aggregateOf(key, verdict.excludedWeeks));
+    },
     personsExcluded,
     figures: {
       rules,

@@ -59,9 +59,10 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
     progress: { ...run.progress, employees, chunksTotal: plan.chunks.length },
     invalidRows,
     matchedEmployees: employees,
-    // Persons the data-quality rules left without a value were matched: they are counted there instead.
+    // Persons the data-quality rules left without a value are not unmatched: the dataQuality figures account for them.
     unmatchedInsightsPersons: persons - employees - cleaned.personsExcluded,
-    ...(cleaned.figures ? { dataQuality: cleaned.figures } : {}),
+    // Absent with every rule off (stored as JSON, undefined is left out), as before the rules existed.
+    dataQuality: cleaned.figures ?? undefined,
   });
   if (plan.chunks.length === 0) {
     await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : completeRun(deps, tenantId, totals(run), attributes)));
