@@ -23,6 +23,13 @@ export interface ImportOptions {
   pullHeapMb: number | undefined;
 }
 
+/** Every data-quality rule on with the vivainsights packages' defaults (README "Data quality"). */
+export const allDataQualityRules = {
+  holidayWeeks: { enabled: true, sd: 1 },
+  inactiveWeeks: { enabled: true, sd: 2 },
+  nonKnowledgeWorkers: { enabled: true, minHours: 5 },
+};
+
 export interface ImportFigures {
   hosts: number;
   employees: number;
@@ -38,6 +45,8 @@ export interface ImportFigures {
   /** The stored values, canonical (bench/digest.ts): equal across host counts exactly when the data is. */
   valuesDigest: string;
   storedEntities: number;
+  /** Whether the data-quality rules were all on, and what they did (the run's figures). */
+  dataQuality?: { holidayWeeks: number; personWeeksExcluded: number; nonKnowledgeWorkers: number } | undefined;
   /** The machine's 1-minute load average as the import ended: other work on the machine moves wall times (not in raw figures before 2026-11-29 15:00). */
   loadAverage?: number;
 }
@@ -57,7 +66,7 @@ export interface LiveImport {
 const cpuDelta = (before: ProcessUsage, after: ProcessUsage) => after.cpuMs - before.cpuMs;
 const usages = (children: readonly Child[]) => Promise.all(children.map((c) => c.usage()));
 
-export async function importOnce(options: ImportOptions, hosts: number, keysDir: string, keep: boolean): Promise<{ figures: ImportFigures; live?: LiveImport }> {
+export async function importOnce(options: ImportOptions, hosts: number, keysDir: string, keep: boolean, dataQuality = false): Promise<{ figures: ImportFigures; live?: LiveImport }> {
   const azurite = await startChild('azurite', {});
   const connectionString = azurite.info.connectionString!;
   const simulator = await startInsightsSimulator({
@@ -80,6 +89,7 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
   const tenantId = crypto.randomUUID();
   const tokens = await tokensFor(keysDir, tenantId);
   await configureTenant(app, tokens, { type: 'odata', url: simulator.feedUrl(tenantId) });
+  if (dataQuality) await app.call('PUT', '/api/settings/data-quality', tokens.admin, allDataQualityRules);
 
   const [pullBefore, azuriteBefore, ...workBefore] = await usages([pullHost, azurite, ...workHosts]);
   const started = performance.now();
@@ -118,6 +128,7 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
     valuesDigest: digestOf(values),
     storedEntities: values.length,
     loadAverage,
+    ...(run.dataQuality ? { dataQuality: { holidayWeeks: run.dataQuality.holidayWeeks.length, personWeeksExcluded: run.dataQuality.personWeeksExcluded, nonKnowledgeWorkers: run.dataQuality.nonKnowledgeWorkers } } : {}),
   };
   const stop = async () => {
     await apiHost.stop();

@@ -14,7 +14,7 @@ import { duckdbOnce, exportFile, pandasOnce, pandasPython, transformOnce, type T
 // own process; the import and report recomputation once per work-host count of `--hosts`. Prints one
 // table and writes the raw figures to .bench/. One file per benchmark beside this one.
 //
-//   npm run bench [-- --employees 100000 --runs 3 --hosts 1,2,4 --tenants 1000 --only transform,import,reports,fanout --pull-heap-mb 192 --cpu-prof]
+//   npm run bench [-- --employees 100000 --runs 3 --hosts 1,2,4 --tenants 1000 --only transform,import,reports,fanout --pull-heap-mb 192 --cpu-prof --data-quality]
 //   npm run bench -- --table-from .bench/bench-<date>.json   (the table of a run's raw figures, again)
 
 const outDir = path.join(appDir, '.bench');
@@ -27,6 +27,8 @@ interface Options {
   hosts: number[];
   tenants: number;
   only: Set<string>;
+  /** Each import once more with every data-quality rule on, right after the one without (issue 17). */
+  dataQuality: boolean;
   /** Folder for V8 CPU profiles of every process the benchmark starts (`--cpu-prof`), to see which one caps throughput. */
   cpuProfDir: string | undefined;
 }
@@ -49,6 +51,7 @@ function parseOptions(argv: string[]): Options {
     tenants: positive('tenants', value('tenants', '1000')),
     only: new Set(value('only', 'transform,import,reports,fanout').split(',')),
     cpuProfDir: argv.includes('--cpu-prof') ? path.join(outDir, 'profiles') : undefined,
+    dataQuality: argv.includes('--data-quality'),
   };
 }
 
@@ -117,6 +120,29 @@ function importRows(byHosts: Map<number, ImportFigures[]>, reportsByHosts: Map<n
     ]);
   }
   return rows;
+}
+
+/** The import with every data-quality rule on against the same host count's import without, run right before it. */
+function dataQualityRows(byHosts: Map<number, ImportFigures[]>, withRules: Map<number, ImportFigures[]>): Row[] {
+  return [...withRules].flatMap(([n, runs]): Row[] => {
+    const off = median(byHosts.get(n)!.map((r) => r.wallMs));
+    const on = median(runs.map((r) => r.wallMs));
+    const rss = median(runs.map((r) => r.pullPeakRssMb));
+    const load = runs.every((r) => r.loadAverage !== undefined) ? `, load ${fmt(median(runs.map((r) => r.loadAverage!)), 1)}` : '';
+    // The rules run in the pull: its CPU time moves less with the machine's load than wall time does.
+    const pullCpu = (figures: ImportFigures[]) => median(figures.map((r) => r.cpuMs.pull)) / 1000;
+    const found = runs[0]!.dataQuality;
+    const what = found ? `; found ${found.holidayWeeks} holiday weeks, ${fmt(found.personWeeksExcluded)} person-weeks excluded, ${fmt(found.nonKnowledgeWorkers)} non-knowledge workers` : '';
+    return [
+      [
+        `import with all data-quality rules: ${hostsLabel(n)}`,
+        `${fmt(on / 1000, 1)} s (pull ${fmt(median(runs.map((r) => r.pullMs)) / 1000, 1)} s${load}) vs ${fmt(off / 1000, 1)} s without (×${fmt(on / off, 2)}); pull CPU ${fmt(pullCpu(runs), 1)} s vs ${fmt(pullCpu(byHosts.get(n)!), 1)} s${what}`,
+        '≤ ×1.10',
+        on <= 1.1 * off ? 'yes' : 'no',
+      ],
+      [`memory: pull step peak RSS, data-quality rules on, ${hostsLabel(n)}`, `${fmt(rss)} MB`, '≤ 256 MB', rss <= 256 ? 'yes' : 'no'],
+    ];
+  });
 }
 
 function reportRows(reportsByHosts: Map<number, ReportFigures>): Row[] {
@@ -189,6 +215,8 @@ interface Results {
   options: Omit<Options, 'only'> & { only: string[] };
   /** By work-host count, in the order of --hosts. */
   import?: [number, ImportFigures[]][];
+  /** The same imports with every data-quality rule on (`--data-quality`). */
+  importDataQuality?: [number, ImportFigures[]][];
   reports?: [number, ReportFigures][];
   transform?: { ours: TransformFigures[]; pandas: TransformFigures[]; duckdb: TransformFigures[]; duckdbSkipped?: string | undefined };
   fanout?: { tenants: number; pulls: number; ms: number }[];
@@ -199,6 +227,7 @@ function tableOf(results: Results): string[] {
   if (results.import) {
     const reports = new Map(results.reports ?? []);
     table.push(...importRows(new Map(results.import), reports, results.options.employees));
+    if (results.importDataQuality) table.push(...dataQualityRows(new Map(results.import), new Map(results.importDataQuality)));
     if (reports.size > 0) table.push(...reportRows(reports));
   }
   if (results.transform) {
@@ -231,6 +260,7 @@ async function measure(options: Options): Promise<Results> {
 
   if (options.only.has('import') || options.only.has('reports')) {
     const imports = new Map<number, ImportFigures[]>(options.hosts.map((n) => [n, []]));
+    const dataQualityImports = new Map<number, ImportFigures[]>(options.hosts.map((n) => [n, []]));
     const reports = new Map<number, ReportFigures>();
     for (let r = 0; r < options.runs; r++) {
       for (const [h, n] of options.hosts.entries()) {
@@ -240,6 +270,12 @@ async function measure(options: Options): Promise<Results> {
         const { figures, live } = await importOnce(options, n, keysDir, keep);
         console.log(`  ${fmt(figures.wallMs / 1000, 1)} s (pull ${fmt(figures.pullMs / 1000, 1)} s), ${fmt(figures.employeesPerSecond)} employees/s, limit ${fmt(figures.limitEntitiesPerSecond)}/s, CPU ${JSON.stringify(figures.cpuMs)}, pull peak RSS ${fmt(figures.pullPeakRssMb)} MB`);
         imports.get(n)!.push(figures);
+        if (options.dataQuality) {
+          console.log(`import ${r + 1}/${options.runs}, ${hostsLabel(n)}, every data-quality rule on ...`);
+          const { figures: withRules } = await importOnce(options, n, keysDir, false, true);
+          console.log(`  ${fmt(withRules.wallMs / 1000, 1)} s (pull ${fmt(withRules.pullMs / 1000, 1)} s), pull peak RSS ${fmt(withRules.pullPeakRssMb)} MB, ${JSON.stringify(withRules.dataQuality)}`);
+          dataQualityImports.get(n)!.push(withRules);
+        }
         if (live) {
           try {
             console.log(`reports, ${hostsLabel(n)}: ${figures.employees} respondents × 10 items ...`);
@@ -253,6 +289,7 @@ async function measure(options: Options): Promise<Results> {
       }
     }
     results.import = [...imports];
+    if (options.dataQuality) results.importDataQuality = [...dataQualityImports];
     if (reports.size > 0) results.reports = [...reports];
   }
 

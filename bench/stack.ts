@@ -94,6 +94,7 @@ export interface RunView {
   matchedEmployees: number;
   error: string | null;
   progress: { chunksDone: number; chunksTotal: number | null; employees: number };
+  dataQuality?: { holidayWeeks: unknown[]; personWeeksExcluded: number; nonKnowledgeWorkers: number };
 }
 
 /** Polls the run until it is finished; `observe` sees every state polled. */

@@ -218,31 +218,7 @@ export async function resync(deps: AdminDeps, principal: Principal): Promise<{ r
   const inFlight = await importsInFlight(deps, principal.tenantId);
   if (inFlight.length > 0) return { runs: inFlight.map(accepted) };
   return applyChange(deps, principal, async () => {
-    const now = deps.now();
-    const [programs, runs] = await Promise.all([
-      deps.store.list(principal.tenantId, 'program:', storedProgram),
-      deps.store.list(principal.tenantId, 'run:', storedRun),
-    ]);
-    const latestImported = new Map<string, string>();
-    for (const { value: run } of runs) {
-      if (run.kind !== 'import' || run.status !== 'succeeded' || !run.runDate) continue;
-      const key = `${run.programId}\n${run.cycleId}`;
-      if ((latestImported.get(key) ?? '') < run.runDate) latestImported.set(key, run.runDate);
-    }
-    const created: StoredRun[] = [];
-    for (const { value: program } of programs) {
-      if (!program.enabled) continue;
-      for (const cycle of program.cycles) {
-        const runDate = latestImported.get(`${program.programId}\n${cycle.cycleId}`);
-        if (!runDate) continue;
-        // A resync is a new run of an imported (program, cycle, runDate), so it gets its own id.
-        const runId = importRunId(principal.tenantId, program.programId, cycle.cycleId, runDate, `resync ${now.toISOString()}`);
-        created.push(importRun(principal.tenantId, program.programId, cycle, runDate, now, runId));
-      }
-    }
-    if (created.length > maxResyncRuns) {
-      throw ruleViolation([{ path: 'programs', message: `a resync can re-import at most ${maxResyncRuns} cycles at once; ${created.length} have data` }]);
-    }
+    const created = await reimportRuns(deps, principal.tenantId, 'resync');
     return {
       writes: created.map((run) => ({ op: 'create' as const, rowKey: runRowKey(run.runId), value: run })),
       audit: { action: 'resync', target: 'programs', before: null, after: { runs: created.map((r) => r.runId) } },
@@ -250,6 +226,44 @@ export async function resync(deps: AdminDeps, principal: Principal): Promise<{ r
       result: { runs: created.map(accepted) },
     };
   });
+}
+
+/**
+ * New import runs (not yet stored) of every cycle that has imported data, in every enabled program,
+ * each with the date of the cycle's latest successful import; runs `skip` names are left out. They
+ * are written in one transaction with the change that asks for them, hence `maxRuns`.
+ */
+export async function reimportRuns(
+  deps: AdminDeps,
+  tenantId: string,
+  reason: string,
+  options: { skip?: (run: StoredRun) => boolean; maxRuns?: number } = {},
+): Promise<StoredRun[]> {
+  const { skip = () => false, maxRuns = maxResyncRuns } = options;
+  const now = deps.now();
+  const [programs, runs] = await Promise.all([deps.store.list(tenantId, 'program:', storedProgram), deps.store.list(tenantId, 'run:', storedRun)]);
+  const latestImported = new Map<string, string>();
+  for (const { value: run } of runs) {
+    if (run.kind !== 'import' || run.status !== 'succeeded' || !run.runDate) continue;
+    const key = `${run.programId}\n${run.cycleId}`;
+    if ((latestImported.get(key) ?? '') < run.runDate) latestImported.set(key, run.runDate);
+  }
+  const created: StoredRun[] = [];
+  for (const { value: program } of programs) {
+    if (!program.enabled) continue;
+    for (const cycle of program.cycles) {
+      const runDate = latestImported.get(`${program.programId}\n${cycle.cycleId}`);
+      if (!runDate) continue;
+      // A re-import is a new run of an imported (program, cycle, runDate), so it gets its own id.
+      const runId = importRunId(tenantId, program.programId, cycle.cycleId, runDate, `${reason} ${now.toISOString()}`);
+      const run = importRun(tenantId, program.programId, cycle, runDate, now, runId);
+      if (!skip(run)) created.push(run);
+    }
+  }
+  if (created.length > maxRuns) {
+    throw ruleViolation([{ path: 'programs', message: `a ${reason} can re-import at most ${maxRuns} cycles at once; ${created.length} have data` }]);
+  }
+  return created;
 }
 
 /** POST /api/imports/{runId}/retry: a failed or cancelled import again, as a fresh attempt. */

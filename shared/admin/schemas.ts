@@ -88,6 +88,32 @@ export const storedProgram = z.object({
 });
 export type StoredProgram = z.infer<typeof storedProgram>;
 
+// ---- data quality (domain/data-quality.ts) ----
+const sdSchema = z.number().describe('Standard deviations below the mean');
+export const dataQualitySchema = z.strictObject({
+  holidayWeeks: z.strictObject({ enabled: z.boolean(), sd: sdSchema }),
+  inactiveWeeks: z.strictObject({ enabled: z.boolean(), sd: sdSchema }),
+  nonKnowledgeWorkers: z.strictObject({ enabled: z.boolean(), minHours: z.number().describe('Mean weekly Collaboration hours below which a person is left out') }),
+});
+export const storedDataQuality = dataQualitySchema.extend({ updatedAt: timestampSchema });
+export type StoredDataQuality = z.infer<typeof storedDataQuality>;
+export const dataQualityView = dataQualitySchema.extend({ updatedAt: timestampSchema.nullable() });
+
+/** What the rules did in one import run: counts and weekly means over all persons, never one person's hours. */
+export const dataQualityFigures = z.object({
+  rules: dataQualitySchema,
+  holidayWeeks: z.array(
+    z.object({
+      week: dateSchema,
+      meanHours: z.number().nullable().describe('Mean Collaboration hours of the week over all persons; null when fewer persons than the Insights minimum group size had a value'),
+      z: z.number().nullable(),
+    }),
+  ),
+  personWeeksExcluded: z.number().int().describe('Weeks left out of counted persons\' means (holiday or inactive weeks)'),
+  nonKnowledgeWorkers: z.number().int().describe('Persons left out as non-knowledge workers: in no bucket (no value)'),
+});
+export type DataQualityFigures = z.infer<typeof dataQualityFigures>;
+
 // ---- runs (the work a change asks the pipeline to do) ----
 export const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export const storedRun = z.object({
@@ -110,6 +136,8 @@ export const storedRun = z.object({
   matchedEmployees: z.number(),
   unmatchedGlintEmployees: z.number(),
   unmatchedInsightsPersons: z.number(),
+  /** Import runs: what the data-quality rules did; absent when every rule was off (or the run has not pulled yet). */
+  dataQuality: dataQualityFigures.optional(),
   queuedAt: timestampSchema,
   startedAt: timestampSchema.nullable(),
   finishedAt: timestampSchema.nullable(),

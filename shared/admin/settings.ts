@@ -5,11 +5,14 @@ import { cyclesWithReports, requestReportRefresh } from '../reports/refresh-requ
 import type { Write } from '../storage/tenant-store';
 import { feedUrlProblems, type FeedUrlPolicy } from '../insights/feed-url';
 import { exportFileNameProblem } from '../insights/export-files';
-import { defaultConfidentiality, storedSource, storedConfidentiality, type Confidentiality, type StoredSource } from './schemas';
+import { defaultConfidentiality, storedSource, storedConfidentiality, storedDataQuality, type Confidentiality, type StoredDataQuality, type StoredSource } from './schemas';
 import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tenant-config';
+import { defaultDataQualityRules, sameEffect, type DataQualityRules } from '../domain/data-quality';
+import { consentGranted, importsInFlight } from '../pipeline/runs';
+import { importMessage, reimportRuns } from './programs';
 
 // Tenant settings: where Insights data comes from (SPEC section 10), the confidentiality thresholds
-// (section 12), and the purge of imported data (section 4).
+// (section 12), the data-quality rules (issue 17), and the purge of imported data (section 4).
 
 export type SourceInput = { type: 'odata'; url: string; employeeKeyColumn?: string | undefined } | { type: 'file'; name: string; employeeKeyColumn?: string | undefined };
 
@@ -80,6 +83,67 @@ export async function putConfidentiality(deps: AdminDeps, principal: Principal, 
   // Reports refuse to serve numbers decided under other settings until they are recomputed.
   await requestReportRefresh(deps, principal.tenantId, await cyclesWithReports(deps, principal.tenantId));
   return result;
+}
+
+const dataQualityKey = 'settings:data-quality';
+
+/** The rules the tenant's imports apply (all off until an administrator switches one on). */
+export async function getDataQualityRules(deps: AdminDeps, tenantId: string): Promise<DataQualityRules> {
+  const stored = await deps.store.get(tenantId, dataQualityKey, storedDataQuality);
+  return stored ? rulesOf(stored.value) : defaultDataQualityRules;
+}
+
+const rulesOf = ({ holidayWeeks, inactiveWeeks, nonKnowledgeWorkers }: DataQualityRules): DataQualityRules => ({ holidayWeeks, inactiveWeeks, nonKnowledgeWorkers });
+
+/** The rules and the ETag of their version (none while the defaults apply). */
+export async function readDataQuality(deps: AdminDeps, principal: Principal): Promise<{ view: DataQualityRules & { updatedAt: string | null }; etag: string | undefined }> {
+  const stored = await deps.store.get(principal.tenantId, dataQualityKey, storedDataQuality);
+  return { view: stored?.value ?? { ...defaultDataQualityRules, updatedAt: null }, etag: stored?.etag };
+}
+
+// Beyond these a rule would exclude nothing or everything; the bounds keep typing slips out.
+const maxSd = 10;
+const maxHoursPerWeek = 168;
+
+function dataQualityProblems(rules: DataQualityRules): FieldError[] {
+  const problems: FieldError[] = [];
+  for (const rule of ['holidayWeeks', 'inactiveWeeks'] as const) {
+    const { sd } = rules[rule];
+    if (!(Number.isFinite(sd) && sd > 0 && sd <= maxSd)) problems.push({ path: `body.${rule}.sd`, message: `must be a number above 0 and at most ${maxSd}` });
+  }
+  const { minHours } = rules.nonKnowledgeWorkers;
+  if (!(Number.isFinite(minHours) && minHours > 0 && minHours <= maxHoursPerWeek)) problems.push({ path: 'body.nonKnowledgeWorkers.minHours', message: `must be a number of hours above 0 and at most ${maxHoursPerWeek}` });
+  return problems;
+}
+
+/**
+ * Changes the rules. Stored values are 12-week sums, not weeks, so no rule can be applied to them
+ * afterwards: a change that alters what the rules do re-imports every cycle with data, like a resync,
+ * in the same transaction. A cycle whose import is in flight is left to that import, which re-imports
+ * on completion if it ran under other rules (pipeline/bucket.ts completeRun).
+ */
+export async function putDataQuality(deps: AdminDeps, principal: Principal, input: DataQualityRules, ifMatch?: string): Promise<StoredDataQuality & { reimportRunIds: string[] }> {
+  const problems = dataQualityProblems(input);
+  if (problems.length > 0) throw ruleViolation(problems);
+  const { tenantId } = principal;
+  return applyChange(deps, principal, async () => {
+    const current = await deps.store.get(tenantId, dataQualityKey, storedDataQuality);
+    const next: StoredDataQuality = { ...rulesOf(input), updatedAt: deps.now().toISOString() };
+    const before = current ? rulesOf(current.value) : defaultDataQualityRules;
+    const write: Write = current ? { op: 'replace', rowKey: dataQualityKey, etag: current.etag, value: next } : { op: 'create', rowKey: dataQualityKey, value: next };
+    const inFlight = new Set((await importsInFlight(deps, tenantId)).map((r) => `${r.programId}\n${r.cycleId}`));
+    // The setting row and the audit entry share the transaction with the runs.
+    // Without consent there is nothing imported to redo, and imports would be cancelled anyway.
+    const runs = sameEffect(before, input) || !(await consentGranted(deps, tenantId))
+      ? []
+      : await reimportRuns(deps, tenantId, 'data-quality change', { skip: (r) => inFlight.has(`${r.programId}\n${r.cycleId}`), maxRuns: 98 });
+    return {
+      writes: [write, ...runs.map((run): Write => ({ op: 'create', rowKey: runRowKey(run.runId), value: run }))],
+      audit: { action: 'data-quality.put', target: 'settings/data-quality', before: current?.value ?? defaultDataQualityRules, after: { ...next, reimportRunIds: runs.map((r) => r.runId) } },
+      messages: runs.map((run) => importMessage(tenantId, run)),
+      result: { ...next, reimportRunIds: runs.map((r) => r.runId) },
+    };
+  }, { rowKey: dataQualityKey, ifMatch });
 }
 
 /** Deletes every imported value of the tenant ("Glint stores a copy ..., which can be deleted at any time"). */

@@ -91,11 +91,12 @@ class NanoCells {
     return first;
   }
 
-  /** The sum and the number of the cells from `start` that have a value. */
-  sum(start: number, count: number): Aggregate {
+  /** The sum and the number of the cells from `start` that have a value, but for those `skip` marks. */
+  sum(start: number, count: number, skip?: readonly boolean[]): Aggregate {
     let sumNano = 0;
     let weeks = 0;
     for (let index = start; index < start + count; index++) {
+      if (skip?.[index - start]) continue;
       const block = index >>> NanoCells.blockBits;
       const at = index & (NanoCells.blockCells - 1);
       const high = this.high[block]![at]!;
@@ -104,6 +105,14 @@ class NanoCells {
       weeks++;
     }
     return { sumNano, weeks };
+  }
+
+  /** The cell's nano value, NaN when absent. */
+  get(index: number): number {
+    const block = index >>> NanoCells.blockBits;
+    const at = index & (NanoCells.blockCells - 1);
+    const high = this.high[block]![at]!;
+    return high === NanoCells.absentHigh ? NaN : high * NanoCells.lowRange + this.low[block]![at]!;
   }
 
   /** Sets the cell to `nano` unless it already holds a larger or equal value. */
@@ -215,10 +224,43 @@ export class WindowAggregator {
     return [...this.firstCell.keys()].sort();
   }
 
-  /** An employee's sums per metric; only metrics with at least one week appear. */
-  aggregateOf(employeeKey: string): Record<string, Aggregate> {
+  /** The number of weeks of the window. */
+  get weeks(): number {
+    return this.weekCount;
+  }
+
+  /** An employee's sums per metric; only metrics with at least one week appear. `skip[w]` leaves week w out. */
+  aggregateOf(employeeKey: string, skip?: readonly boolean[]): Record<string, Aggregate> {
     const first = this.firstCell.get(employeeKey);
-    return first === undefined ? {} : this.aggregateAt(first);
+    return first === undefined ? {} : this.aggregateAt(first, skip);
+  }
+
+  /**
+   * An employee's weekly nano values of one metric, week by week (NaN: no value; all NaN for a
+   * stranger), written into `into` when given: called for every employee, it need not allocate.
+   */
+  weekValuesOf(employeeKey: string, metricId: string, into = new Float64Array(this.weekCount)): Float64Array {
+    into.fill(NaN);
+    const first = this.firstCell.get(employeeKey);
+    const metric = this.metricIndex.get(metricId);
+    if (first === undefined || metric === undefined) return into;
+    for (let week = 0; week < this.weekCount; week++) into[week] = this.cells.get(first + metric * this.weekCount + week);
+    return into;
+  }
+
+  /** Per week: whether any of `metricIds` has a value for the employee that week. */
+  weeksWithValue(employeeKey: string, metricIds: readonly string[]): boolean[] {
+    const weeks = new Array<boolean>(this.weekCount).fill(false);
+    const first = this.firstCell.get(employeeKey);
+    if (first === undefined) return weeks;
+    for (const metricId of metricIds) {
+      const metric = this.metricIndex.get(metricId);
+      if (metric === undefined) continue;
+      for (let week = 0; week < this.weekCount; week++) {
+        if (!weeks[week] && !Number.isNaN(this.cells.get(first + metric * this.weekCount + week))) weeks[week] = true;
+      }
+    }
+    return weeks;
   }
 
   /** Every employee with their sums, in key order. */
@@ -226,10 +268,10 @@ export class WindowAggregator {
     for (const employeeKey of this.keys()) yield [employeeKey, this.aggregateOf(employeeKey)];
   }
 
-  private aggregateAt(first: number): Record<string, Aggregate> {
+  private aggregateAt(first: number, skip?: readonly boolean[]): Record<string, Aggregate> {
     const metrics: Record<string, Aggregate> = {};
     for (let metric = 0; metric < this.metricIds.length; metric++) {
-      const aggregate = this.cells.sum(first + metric * this.weekCount, this.weekCount);
+      const aggregate = this.cells.sum(first + metric * this.weekCount, this.weekCount, skip);
       if (aggregate.weeks > 0) metrics[this.metricIds[metric]!] = aggregate;
     }
     return metrics;

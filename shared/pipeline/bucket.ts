@@ -1,5 +1,8 @@
 import { cycleStateKey, storedAttribute, storedCycleState, storedProgram, storedRun, type StoredAttribute, type StoredCycleState, type StoredRun } from '../admin/schemas';
-import { newRun, newRunId, runRowKey } from '../admin/tenant-config';
+import { importRunId, newRun, newRunId, runRowKey } from '../admin/tenant-config';
+import { importMessage, importRun } from '../admin/programs';
+import { getDataQualityRules } from '../admin/settings';
+import { defaultDataQualityRules, sameEffect } from '../domain/data-quality';
 import { bucketOf } from '../domain/aggregation';
 import { cycleSundays } from '../domain/weeks';
 import type { Stored, Write } from '../storage/tenant-store';
@@ -95,8 +98,9 @@ async function afterWrite(deps: PipelineDeps, message: BucketMessage, scope: Run
 
 /**
  * The change that completes an import run: succeeded; the cycle's current run becomes this one unless
- * a run of a later date already is; superseded data is queued for deletion; and a metric whose ranges
- * changed while the run worked is queued for re-bucketing, since some chunks may have used the old ranges.
+ * a run of a later date already is; superseded data is queued for deletion; a metric whose ranges
+ * changed while the run worked is queued for re-bucketing, since some chunks may have used the old
+ * ranges; and the cycle is imported again if the data-quality rules changed since the pull read them.
  */
 export async function completeRun(deps: PipelineDeps, tenantId: string, run: StoredRun, attributes: Stored<StoredAttribute>[], progressRowKeys: readonly string[] = []): Promise<RunChange> {
   const now = deps.now().toISOString();
@@ -110,10 +114,11 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
   const messages: QueuedMessage[] = [];
   const supersede = (runId: string) => messages.push(runDataDeletion(tenantId, runId, { programId, cycleId, runId }));
 
-  const [state, program, refresh] = await Promise.all([
+  const [state, program, refresh, rules] = await Promise.all([
     deps.store.get(tenantId, cycleStateKey(programId, cycleId), storedCycleState),
     deps.store.get(tenantId, `program:${programId}`, storedProgram),
     reportRefreshWrite(deps, tenantId, { programId, cycleId }),
+    getDataQualityRules(deps, tenantId),
   ]);
   const cycle = program?.value.cycles.find((c) => c.cycleId === cycleId);
   if (state && state.value.currentRunDate > runDate) {
@@ -132,6 +137,12 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
     // The cycle's reports now read this run's buckets.
     writes.push(refresh.write);
     messages.push(refresh.message);
+    // The data-quality rules changed while the run worked: the cycle is imported again under the new ones.
+    if (cycle && !sameEffect(run.dataQuality?.rules ?? defaultDataQualityRules, rules)) {
+      const reimport = importRun(tenantId, programId, cycle, runDate, deps.now(), importRunId(tenantId, programId, cycleId, runDate, `data-quality change ${now}`));
+      writes.push({ op: 'create', rowKey: runRowKey(reimport.runId), value: reimport });
+      messages.push(importMessage(tenantId, reimport));
+    }
   }
 
   for (const attribute of attributes) {

@@ -8,6 +8,8 @@ import { shardCount, shardOf } from '../storage/values-store';
 import { maxEncodedBytes, queueNames, type BucketMessage, type PullMessage, type QueuedMessage } from './work-queue';
 import { completeRun } from './bucket';
 import { readWindow } from './read-window';
+import { cleanWindow, readMetricIds, type CleanedWindow } from './cleaned-window';
+import { getConfidentiality, getDataQualityRules } from '../admin/settings';
 
 // insights-pull: stream the tenant's person query page by page, keep the rows of the run's 12-week
 // window, aggregate per employee, and hand the employees on to insights-bucket in chunks that fit a
@@ -29,10 +31,12 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
     return;
   }
 
-  const [program, attributes, source] = await Promise.all([
+  const [program, attributes, source, rules, confidentiality] = await Promise.all([
     deps.store.get(tenantId, `program:${message.programId}`, storedProgram),
     deps.store.list(tenantId, 'attribute:', storedAttribute),
     deps.store.get(tenantId, 'source', storedSource),
+    getDataQualityRules(deps, tenantId),
+    getConfidentiality(deps, tenantId),
   ]);
   const cycle = program?.value.cycles.find((c) => c.cycleId === message.cycleId);
   if (!program || !cycle) throw new PermanentRunError(`program ${message.programId} or its cycle ${message.cycleId} no longer exists`);
@@ -44,17 +48,21 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   if (!started.window) throw new PermanentRunError('the run has no import window');
   const metricIds = attributes.map((a) => a.value.metricId);
 
-  const aggregator = new WindowAggregator({ window: started.window, metricIds });
-  const { invalidRows, persons } = await readBounded(deps, source.value, aggregator, tenantId, metricIds);
+  const aggregator = new WindowAggregator({ window: started.window, metricIds: readMetricIds(metricIds, rules) });
+  const { invalidRows, persons } = await readBounded(deps, source.value, aggregator, tenantId, aggregator.metricIds);
+  const cleaned = cleanWindow(aggregator, { window: started.window, attributeMetricIds: metricIds, rules, minGroupSize: confidentiality.insightsMinGroupSize });
 
-  const plan = planChunks(aggregator);
+  const plan = planChunks(aggregator, cleaned);
   const employees = plan.employees;
   const totals = (run: StoredRun): StoredRun => ({
     ...run,
     progress: { ...run.progress, employees, chunksTotal: plan.chunks.length },
     invalidRows,
     matchedEmployees: employees,
-    unmatchedInsightsPersons: persons - employees,
+    // Persons the data-quality rules left without a value are not unmatched: the dataQuality figures account for them.
+    unmatchedInsightsPersons: persons - employees - cleaned.personsExcluded,
+    // Absent with every rule off (stored as JSON, undefined is left out), as before the rules existed.
+    dataQuality: cleaned.figures ?? undefined,
   });
   if (plan.chunks.length === 0) {
     await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : completeRun(deps, tenantId, totals(run), attributes)));
@@ -62,11 +70,11 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   }
   const recorded = await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : { run: totals(run) }));
   if (!recorded || isFinished(recorded) || recorded.attempt !== message.attempt) return;
-  await sendAll(deps, plan.chunks.length, (index) => chunkMessage(message, aggregator, plan.chunks[index]!, index));
+  await sendAll(deps, plan.chunks.length, (index) => chunkMessage(message, cleaned, plan.chunks[index]!, index));
 }
 
 /** The person query read within the pull's limits: a feed without end fails the run instead of holding the instance. */
-async function readBounded(deps: PipelineDeps, source: StoredSource, aggregator: WindowAggregator, tenantId: string, metricIds: string[]) {
+async function readBounded(deps: PipelineDeps, source: StoredSource, aggregator: WindowAggregator, tenantId: string, metricIds: readonly string[]) {
   const { maxRows, maxSeconds } = deps.pullLimits;
   const deadline = AbortSignal.timeout(maxSeconds * 1000);
   try {
@@ -80,7 +88,8 @@ async function readBounded(deps: PipelineDeps, source: StoredSource, aggregator:
 // A chunk is at most 100 employees of one shard: one entity group transaction for insights-bucket,
 // written whole or not at all. Chunks are cut from the employees in key order, shard by shard, so a
 // repeated pull cuts exactly the same chunks. Only the cut points are kept; each message is built
-// when it is sent, so the pull holds the aggregator and no second copy of the employees.
+// when it is sent (after the data-quality rules), so the pull holds the aggregator and no second copy
+// of the employees.
 interface Chunk {
   keys: readonly string[];
 }
@@ -89,11 +98,11 @@ function entryOf(employeeKey: string, metrics: Record<string, Aggregate>): Bucke
   return [employeeKey, Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, [v.sumNano, v.weeks]]))];
 }
 
-function planChunks(aggregator: WindowAggregator): { chunks: Chunk[]; employees: number } {
+function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chunks: Chunk[]; employees: number } {
   const byShard: { keys: string[]; sizes: number[] }[] = Array.from({ length: shardCount }, () => ({ keys: [], sizes: [] }));
   let employees = 0;
   for (const employeeKey of aggregator.keys()) {
-    const metrics = aggregator.aggregateOf(employeeKey);
+    const metrics = cleaned.aggregateOf(employeeKey);
     if (Object.keys(metrics).length === 0) continue;
     const shard = byShard[shardOf(employeeKey)]!;
     shard.keys.push(employeeKey);
@@ -117,7 +126,7 @@ function planChunks(aggregator: WindowAggregator): { chunks: Chunk[]; employees:
   return { chunks, employees };
 }
 
-function chunkMessage(message: PullMessage, aggregator: WindowAggregator, chunk: Chunk, index: number): QueuedMessage {
+function chunkMessage(message: PullMessage, cleaned: CleanedWindow, chunk: Chunk, index: number): QueuedMessage {
   return {
     queue: queueNames.bucket,
     body: {
@@ -128,7 +137,7 @@ function chunkMessage(message: PullMessage, aggregator: WindowAggregator, chunk:
       cycleId: message.cycleId,
       attempt: message.attempt,
       index,
-      employees: chunk.keys.map((key) => entryOf(key, aggregator.aggregateOf(key))),
+      employees: chunk.keys.map((key) => entryOf(key, cleaned.aggregateOf(key))),
     },
   };
 }

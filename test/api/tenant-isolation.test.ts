@@ -16,6 +16,7 @@ beforeAll(async () => {
     ['PUT', '/api/programs/engagement', adminA, { name: 'Engagement', cycles: [{ cycleId: 'c1', name: 'Q1', startDate: '2026-01-05', endDate: '2026-01-20' }] }],
     ['PUT', '/api/insights-source', adminA, { type: 'file', name: 'export.csv' }],
     ['PUT', '/api/settings/confidentiality', adminA, { minResponses: 7, suppression: 1, minCommentResponses: 12, insightsMinGroupSize: 6 }],
+    ['PUT', '/api/settings/data-quality', adminA, { holidayWeeks: { enabled: true, sd: 1 }, inactiveWeeks: { enabled: true, sd: 2 }, nonKnowledgeWorkers: { enabled: true, minHours: 5 } }],
   ];
   for (const [method, path, token, body] of setup) {
     const response = await stack.call(method, path, { token, body });
@@ -36,6 +37,12 @@ describe('tenant B sees nothing of tenant A', () => {
     expect((await stack.call('GET', '/api/programs', { token: adminB })).body).toEqual({ programs: [] });
     expect((await stack.call('GET', '/api/consent', { token: globalB })).body.status).toBe('none');
     expect((await stack.call('GET', '/api/settings/confidentiality', { token: adminB })).body).toEqual({ minResponses: 5, suppression: 2, minCommentResponses: 10, insightsMinGroupSize: 5 });
+    expect((await stack.call('GET', '/api/settings/data-quality', { token: adminB })).body).toEqual({
+      holidayWeeks: { enabled: false, sd: 1 },
+      inactiveWeeks: { enabled: false, sd: 2 },
+      nonKnowledgeWorkers: { enabled: false, minHours: 5 },
+      updatedAt: null,
+    });
     expect((await stack.call('GET', '/api/audit', { token: adminB })).body).toEqual({ entries: [], continuationToken: null });
   });
 

@@ -16,6 +16,7 @@ export type Program = Data<typeof usePrograms>['programs'][number];
 export type Run = Data<typeof useRuns>['runs'][number];
 export type Catalog = Data<typeof useCatalog>;
 export type Confidentiality = Data<typeof useConfidentiality>;
+export type DataQuality = Data<typeof useDataQuality>;
 export type Source = NonNullable<Data<typeof useSource>>;
 
 export const keys = {
@@ -27,6 +28,7 @@ export const keys = {
   runs: ['imports'],
   source: ['insights-source'],
   confidentiality: ['confidentiality'],
+  dataQuality: ['data-quality'],
   catalog: ['catalog'],
   audit: ['audit'],
   files: ['insights-files'],
@@ -80,6 +82,10 @@ export function useExportFiles() {
 export function useConfidentiality() {
   const { api } = usePortal();
   return useQuery({ queryKey: keys.confidentiality, queryFn: () => ok(api.GET('/api/settings/confidentiality')) });
+}
+export function useDataQuality() {
+  const { api } = usePortal();
+  return useQuery({ queryKey: keys.dataQuality, queryFn: () => ok(api.GET('/api/settings/data-quality')) });
 }
 export function useCatalog() {
   const { api } = usePortal();

@@ -205,6 +205,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings/data-quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The data-quality rules imports apply to the person query (all off by default)
+         * @description Callers: glintAdmin.
+         */
+        get: operations["dataQualityGet"];
+        /**
+         * Change the data-quality rules; cycles with data are re-imported when what the rules do changes
+         * @description Callers: glintAdmin.
+         */
+        put: operations["dataQualityPut"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -2142,6 +2166,200 @@ export interface operations {
             };
         };
     };
+    dataQualityGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        holidayWeeks: {
+                            enabled: boolean;
+                            /** @description Standard deviations below the mean */
+                            sd: number;
+                        };
+                        inactiveWeeks: {
+                            enabled: boolean;
+                            /** @description Standard deviations below the mean */
+                            sd: number;
+                        };
+                        nonKnowledgeWorkers: {
+                            enabled: boolean;
+                            /** @description Mean weekly Collaboration hours below which a person is left out */
+                            minHours: number;
+                        };
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valid token without a role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (never caused by client input) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dataQualityPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    holidayWeeks: {
+                        enabled: boolean;
+                        /** @description Standard deviations below the mean */
+                        sd: number;
+                    };
+                    inactiveWeeks: {
+                        enabled: boolean;
+                        /** @description Standard deviations below the mean */
+                        sd: number;
+                    };
+                    nonKnowledgeWorkers: {
+                        enabled: boolean;
+                        /** @description Mean weekly Collaboration hours below which a person is left out */
+                        minHours: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The rules, and the re-import runs queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        holidayWeeks: {
+                            enabled: boolean;
+                            /** @description Standard deviations below the mean */
+                            sd: number;
+                        };
+                        inactiveWeeks: {
+                            enabled: boolean;
+                            /** @description Standard deviations below the mean */
+                            sd: number;
+                        };
+                        nonKnowledgeWorkers: {
+                            enabled: boolean;
+                            /** @description Mean weekly Collaboration hours below which a person is left out */
+                            minHours: number;
+                        };
+                        updatedAt: string;
+                        reimportRunIds: string[];
+                    };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valid token without a role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict (consent-required, no-attributes, already-exists, conflict, report-unavailable) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current: someone else changed it; read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the route limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A well-formed request that breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (never caused by client input) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -2237,6 +2455,35 @@ export interface operations {
                         matchedEmployees: number;
                         unmatchedGlintEmployees: number;
                         unmatchedInsightsPersons: number;
+                        dataQuality?: {
+                            rules: {
+                                holidayWeeks: {
+                                    enabled: boolean;
+                                    /** @description Standard deviations below the mean */
+                                    sd: number;
+                                };
+                                inactiveWeeks: {
+                                    enabled: boolean;
+                                    /** @description Standard deviations below the mean */
+                                    sd: number;
+                                };
+                                nonKnowledgeWorkers: {
+                                    enabled: boolean;
+                                    /** @description Mean weekly Collaboration hours below which a person is left out */
+                                    minHours: number;
+                                };
+                            };
+                            holidayWeeks: {
+                                week: string;
+                                /** @description Mean Collaboration hours of the week over all persons; null when fewer persons than the Insights minimum group size had a value */
+                                meanHours: number | null;
+                                z: number | null;
+                            }[];
+                            /** @description Weeks left out of counted persons' means (holiday or inactive weeks) */
+                            personWeeksExcluded: number;
+                            /** @description Persons left out as non-knowledge workers: in no bucket (no value) */
+                            nonKnowledgeWorkers: number;
+                        };
                         queuedAt: string;
                         startedAt: string | null;
                         finishedAt: string | null;
@@ -2419,6 +2666,35 @@ export interface operations {
                             matchedEmployees: number;
                             unmatchedGlintEmployees: number;
                             unmatchedInsightsPersons: number;
+                            dataQuality?: {
+                                rules: {
+                                    holidayWeeks: {
+                                        enabled: boolean;
+                                        /** @description Standard deviations below the mean */
+                                        sd: number;
+                                    };
+                                    inactiveWeeks: {
+                                        enabled: boolean;
+                                        /** @description Standard deviations below the mean */
+                                        sd: number;
+                                    };
+                                    nonKnowledgeWorkers: {
+                                        enabled: boolean;
+                                        /** @description Mean weekly Collaboration hours below which a person is left out */
+                                        minHours: number;
+                                    };
+                                };
+                                holidayWeeks: {
+                                    week: string;
+                                    /** @description Mean Collaboration hours of the week over all persons; null when fewer persons than the Insights minimum group size had a value */
+                                    meanHours: number | null;
+                                    z: number | null;
+                                }[];
+                                /** @description Weeks left out of counted persons' means (holiday or inactive weeks) */
+                                personWeeksExcluded: number;
+                                /** @description Persons left out as non-knowledge workers: in no bucket (no value) */
+                                nonKnowledgeWorkers: number;
+                            };
                             queuedAt: string;
                             startedAt: string | null;
                             finishedAt: string | null;
@@ -2506,6 +2782,35 @@ export interface operations {
                             matchedEmployees: number;
                             unmatchedGlintEmployees: number;
                             unmatchedInsightsPersons: number;
+                            dataQuality?: {
+                                rules: {
+                                    holidayWeeks: {
+                                        enabled: boolean;
+                                        /** @description Standard deviations below the mean */
+                                        sd: number;
+                                    };
+                                    inactiveWeeks: {
+                                        enabled: boolean;
+                                        /** @description Standard deviations below the mean */
+                                        sd: number;
+                                    };
+                                    nonKnowledgeWorkers: {
+                                        enabled: boolean;
+                                        /** @description Mean weekly Collaboration hours below which a person is left out */
+                                        minHours: number;
+                                    };
+                                };
+                                holidayWeeks: {
+                                    week: string;
+                                    /** @description Mean Collaboration hours of the week over all persons; null when fewer persons than the Insights minimum group size had a value */
+                                    meanHours: number | null;
+                                    z: number | null;
+                                }[];
+                                /** @description Weeks left out of counted persons' means (holiday or inactive weeks) */
+                                personWeeksExcluded: number;
+                                /** @description Persons left out as non-knowledge workers: in no bucket (no value) */
+                                nonKnowledgeWorkers: number;
+                            };
                             queuedAt: string;
                             startedAt: string | null;
                             finishedAt: string | null;

@@ -41,3 +41,24 @@ export function plainError(error: string | null): { summary: string; detail: str
   const known = plain.find(([pattern]) => pattern.test(error));
   return { summary: known ? known[1] : 'The import stopped with an error.', detail: error };
 }
+
+export interface DataQualityLike {
+  holidayWeeks: { week: string; meanHours: number | null; z: number | null }[];
+  personWeeksExcluded: number;
+  nonKnowledgeWorkers: number;
+}
+
+/**
+ * What the data-quality rules did in a run, as facts for its card (README "Data quality"). A holiday
+ * week's mean comes without numbers when too few persons made it (the API sends null then).
+ */
+export function dataQualityFacts(figures: DataQualityLike | undefined): [string, string][] {
+  if (!figures) return [];
+  const week = ({ week, meanHours, z }: DataQualityLike['holidayWeeks'][number]) =>
+    meanHours === null || z === null ? week : `${week} (mean ${meanHours.toFixed(1)} collaboration hours, z ${z.toFixed(2)})`;
+  return [
+    ['Holiday weeks left out', figures.holidayWeeks.length === 0 ? 'None found' : figures.holidayWeeks.map(week).join('; ')],
+    ['Person-weeks left out', String(figures.personWeeksExcluded)],
+    ['Non-knowledge workers left out (no value)', String(figures.nonKnowledgeWorkers)],
+  ];
+}

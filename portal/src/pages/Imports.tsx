@@ -5,7 +5,7 @@ import { keys, usePrograms, useRuns, type Run } from '../api/queries';
 import { ProblemBar } from '../components/ProblemBar';
 import { useCommonStyles } from '../components/ui';
 import { usePortal } from '../context';
-import { kindWords, plainError, runProgress, statusWords } from '../lib/runs';
+import { dataQualityFacts, kindWords, plainError, runProgress, statusWords } from '../lib/runs';
 
 // Import status: every run newest first, polled while one is queued or running, with its progress
 // (chunks done of total), window, matched and unmatched counts, invalid rows and error in plain words.
@@ -75,6 +75,7 @@ function RunCard({ run, title }: { run: Run; title: string }) {
           ['Glint employees without Insights data', String(run.unmatchedGlintEmployees)],
           ['Insights persons not in Glint', String(run.unmatchedInsightsPersons)],
           ['Invalid rows', String(run.invalidRows)],
+          ...dataQualityFacts(run.dataQuality),
         ] as [string, string][])
       : []),
     ['Queued', new Date(run.queuedAt).toLocaleString()],

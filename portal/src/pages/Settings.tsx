@@ -1,15 +1,16 @@
-import { Button, Field, Input, Radio, RadioGroup, Spinner, Text, Title1, Title3 } from '@fluentui/react-components';
+import { Button, Field, Input, Radio, RadioGroup, Spinner, Switch, Text, Title1, Title3 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { ok } from '../api/client';
-import { keys, useConfidentiality, useExportFiles, useSource, type Confidentiality, type Source } from '../api/queries';
+import { keys, useConfidentiality, useDataQuality, useExportFiles, useSource, type Confidentiality, type DataQuality, type Source } from '../api/queries';
 import { ProblemBar } from '../components/ProblemBar';
 import { useCommonStyles } from '../components/ui';
 import { usePortal } from '../context';
 import { asApiError } from '../lib/problem';
 
 // Settings: where the tenant's Viva Insights data comes from (its own OData person query, or one of its
-// uploaded export files), and the confidentiality thresholds of reports.
+// uploaded export files), the confidentiality thresholds of reports, and the data-quality rules imports
+// apply (README "Data quality").
 
 export default function Settings() {
   return (
@@ -17,6 +18,7 @@ export default function Settings() {
       <Title1 as="h1">Settings</Title1>
       <SourceForm />
       <ThresholdsForm />
+      <DataQualityForm />
     </>
   );
 }
@@ -200,6 +202,101 @@ function ThresholdsForm() {
           Save thresholds
         </Button>
         {save.isSuccess && <Text role="status">Thresholds saved. Reports are recomputed with them.</Text>}
+      </div>
+    </form>
+  );
+}
+
+type RuleKey = 'holidayWeeks' | 'inactiveWeeks' | 'nonKnowledgeWorkers';
+const ruleFields: { key: RuleKey; parameter: 'sd' | 'minHours'; label: string; parameterLabel: string; hint: string }[] = [
+  {
+    key: 'holidayWeeks',
+    parameter: 'sd',
+    label: 'Leave out holiday weeks',
+    parameterLabel: 'Standard deviations below the mean',
+    hint: 'Weeks whose mean collaboration hours over everyone lie more than this many standard deviations below the mean of the weekly means (vivainsights identify_holidayweeks; default 1).',
+  },
+  {
+    key: 'inactiveWeeks',
+    parameter: 'sd',
+    label: 'Leave out inactive weeks',
+    parameterLabel: 'Standard deviations below the person’s mean',
+    hint: 'A person’s weeks at least this many standard deviations below their own mean collaboration hours (identify_inactiveweeks; default 2).',
+  },
+  {
+    key: 'nonKnowledgeWorkers',
+    parameter: 'minHours',
+    label: 'Leave out non-knowledge workers',
+    parameterLabel: 'Minimum mean weekly collaboration hours',
+    hint: 'Persons whose mean weekly collaboration hours over the 12 weeks is below this get no value (identify_nkw; default 5).',
+  },
+];
+
+function DataQualityForm() {
+  const styles = useCommonStyles();
+  const { api } = usePortal();
+  const queryClient = useQueryClient();
+  const current = useDataQuality();
+  const [enabled, setEnabled] = useState<Record<RuleKey, boolean>>({ holidayWeeks: false, inactiveWeeks: false, nonKnowledgeWorkers: false });
+  const [parameters, setParameters] = useState<Record<RuleKey, string>>({ holidayWeeks: '', inactiveWeeks: '', nonKnowledgeWorkers: '' });
+  useEffect(() => {
+    if (!current.data) return;
+    const rules = current.data;
+    setEnabled({ holidayWeeks: rules.holidayWeeks.enabled, inactiveWeeks: rules.inactiveWeeks.enabled, nonKnowledgeWorkers: rules.nonKnowledgeWorkers.enabled });
+    setParameters({ holidayWeeks: String(rules.holidayWeeks.sd), inactiveWeeks: String(rules.inactiveWeeks.sd), nonKnowledgeWorkers: String(rules.nonKnowledgeWorkers.minHours) });
+  }, [current.data]);
+  const save = useMutation({
+    mutationFn: () =>
+      ok(
+        api.PUT('/api/settings/data-quality', {
+          body: {
+            holidayWeeks: { enabled: enabled.holidayWeeks, sd: Number(parameters.holidayWeeks) },
+            inactiveWeeks: { enabled: enabled.inactiveWeeks, sd: Number(parameters.inactiveWeeks) },
+            nonKnowledgeWorkers: { enabled: enabled.nonKnowledgeWorkers, minHours: Number(parameters.nonKnowledgeWorkers) },
+          },
+        }),
+      ),
+    onSuccess: ({ reimportRunIds, ...rules }) => {
+      queryClient.setQueryData(keys.dataQuality, rules satisfies DataQuality);
+      void queryClient.invalidateQueries({ queryKey: keys.runs });
+    },
+  });
+  const error = asApiError(save.error);
+  const paths = ruleFields.map((f) => `body.${f.key}.${f.parameter}`);
+  const reimports = save.data?.reimportRunIds.length ?? 0;
+  return (
+    <form
+      className={styles.section}
+      aria-labelledby="data-quality-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <Title3 as="h2" id="data-quality-title">
+        Data quality
+      </Title3>
+      <Text>
+        The cleaning rules of Microsoft’s vivainsights packages, on the person query’s collaboration hours (read for these rules even when it is not an attribute). Left-out weeks count in no mean; left-out
+        persons are in no bucket. Each import shows what the rules did.
+      </Text>
+      {current.isPending && <Spinner size="small" label="Loading the data-quality rules…" />}
+      {ruleFields.map((f) => (
+        <div key={f.key} className={styles.section}>
+          <Switch label={f.label} checked={enabled[f.key]} onChange={(_, d) => setEnabled({ ...enabled, [f.key]: d.checked })} />
+          <Field label={f.parameterLabel} hint={f.hint} validationMessage={error?.fieldMessage(`body.${f.key}.${f.parameter}`)}>
+            <Input type="number" inputMode="decimal" step="any" value={parameters[f.key]} disabled={!enabled[f.key]} onChange={(_, d) => setParameters({ ...parameters, [f.key]: d.value })} />
+          </Field>
+        </div>
+      ))}
+      <ProblemBar error={save.error} claimed={paths} />
+      <div className={styles.row}>
+        <Button appearance="primary" type="submit" disabled={save.isPending || !current.data}>
+          Save data-quality rules
+        </Button>
+        {save.isSuccess && (
+          <Text role="status">{reimports === 0 ? 'Data-quality rules saved.' : `Data-quality rules saved. ${reimports} imported ${reimports === 1 ? 'cycle is' : 'cycles are'} imported again with them (see Imports).`}</Text>
+        )}
       </div>
     </form>
   );

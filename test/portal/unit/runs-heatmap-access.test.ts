@@ -1,7 +1,7 @@
 import { callerFromToken, screensFor } from '../../../portal/src/lib/access';
 import { cellExplanations, heatmapCell, shadeOf } from '../../../portal/src/lib/heatmap';
 import { ApiError, toProblem } from '../../../portal/src/lib/problem';
-import { plainError, runProgress } from '../../../portal/src/lib/runs';
+import { dataQualityFacts, plainError, runProgress } from '../../../portal/src/lib/runs';
 
 const token = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 
@@ -56,5 +56,26 @@ describe('problem documents', () => {
   it('turn what is not a problem document into a readable one', () => {
     expect(toProblem(502, '<html>')).toMatchObject({ title: 'The service answered 502', status: 502 });
     expect(toProblem(0, undefined).title).toBe('The service cannot be reached');
+  });
+});
+
+describe('data-quality facts of a run', () => {
+  it('list the holiday weeks with their mean and z, or the week alone when the API withheld them, and the counts', () => {
+    expect(dataQualityFacts(undefined)).toEqual([]);
+    expect(
+      dataQualityFacts({
+        holidayWeeks: [
+          { week: '2026-05-24', meanHours: 4.25, z: -1.5 },
+          { week: '2026-08-16', meanHours: null, z: null },
+        ],
+        personWeeksExcluded: 31,
+        nonKnowledgeWorkers: 2,
+      }),
+    ).toEqual([
+      ['Holiday weeks left out', '2026-05-24 (mean 4.3 collaboration hours, z -1.50); 2026-08-16'],
+      ['Person-weeks left out', '31'],
+      ['Non-knowledge workers left out (no value)', '2'],
+    ]);
+    expect(dataQualityFacts({ holidayWeeks: [], personWeeksExcluded: 0, nonKnowledgeWorkers: 0 })[0]).toEqual(['Holiday weeks left out', 'None found']);
   });
 });
