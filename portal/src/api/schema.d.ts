@@ -2201,6 +2201,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid bearer token */
             401: {
                 headers: {
