@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { storedProgram } from '../admin/schemas';
 import type { AdminDeps } from '../admin/tenant-config';
+import { normalizeIdentifier } from '../domain/identifiers';
 import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
 import { requestReportRefresh } from '../reports/refresh-request';
 import type { ResponseStore, StoredResponse } from './response-store';
@@ -89,8 +90,8 @@ export async function ingestResponses(deps: SurveyDeps, principal: Principal, pr
     const scale = scales.get(response.itemId);
     if (!scale) errors.push({ line, path: `line ${line}.itemId`, message: `${response.itemId} is not an item of this cycle` });
     else if (response.score < scale.min || response.score > scale.max) errors.push({ line, path: `line ${line}.score`, message: `must be within ${scale.min}..${scale.max}` });
-    // Keys are matched to imported employees the way the import normalizes them.
-    else accepted.push({ ...response, employeeKey: response.employeeKey.trim().toLowerCase() });
+    // Keys are matched to imported employees the way the import and the roster normalize them.
+    else accepted.push({ ...response, employeeKey: normalizeIdentifier(response.employeeKey) });
   }
   if (records.length === 0 && errors.length === 0) throw ruleViolation([{ path: 'body', message: 'no responses' }]);
   if (errors.length > 0) {
