@@ -35,7 +35,7 @@ describe('matchRoster', () => {
   });
 
   it('holds its rules on random rosters', () => {
-    const id = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+    const id = fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
     const rosterArb = fc.uniqueArray(fc.record({ key: id, email: id, status: fc.constantFrom('active' as const, 'inactive' as const), alternates: fc.array(id, { maxLength: 3 }) }), { selector: (e) => e.key, maxLength: 8 });
     fc.assert(
       fc.property(rosterArb, fc.uniqueArray(id), (roster, measuredKeys) => {
