@@ -22,6 +22,7 @@ import type { PipelineDeps } from './pipeline/deps';
 import type { SweepLimits } from './pipeline/stranded';
 import { WorkQueues } from './pipeline/work-queue';
 import { ValuesStore } from './storage/values-store';
+import { PagedStore } from './storage/paged-store';
 import { storageClients } from './storage/storage-account';
 import { TenantStore } from './storage/tenant-store';
 import { appVersion } from './version';
@@ -40,6 +41,8 @@ const configTable = 'config';
 const valuesTable = 'insightsvalues';
 const responsesTable = 'surveyresponses';
 const reportCommentsTable = 'reportcomments';
+const rosterTable = 'glintroster';
+const personsTable = 'insightspersons';
 let services: Services | undefined;
 
 export function getServices(): Services {
@@ -76,6 +79,8 @@ export function getServices(): Services {
     values: new ValuesStore(storage.table(valuesTable)),
     responses: new ResponseStore(storage.table(responsesTable)),
     reportComments: new ReportCommentStore(storage.table(reportCommentsTable)),
+    rosterPages: new PagedStore(storage.table(rosterTable)),
+    persons: new PagedStore(storage.table(personsTable)),
     files,
     feedUrlPolicy,
     insightsAppClientId: ['federated', 'client-secret', 'client-certificate'].includes(settings.INSIGHTS_AUTH) ? settings.INSIGHTS_CLIENT_ID : undefined,

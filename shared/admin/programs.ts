@@ -218,38 +218,49 @@ export async function resync(deps: AdminDeps, principal: Principal): Promise<{ r
   const inFlight = await importsInFlight(deps, principal.tenantId);
   if (inFlight.length > 0) return { runs: inFlight.map(accepted) };
   return applyChange(deps, principal, async () => {
-    const now = deps.now();
-    const [programs, runs] = await Promise.all([
-      deps.store.list(principal.tenantId, 'program:', storedProgram),
-      deps.store.list(principal.tenantId, 'run:', storedRun),
-    ]);
-    const latestImported = new Map<string, string>();
-    for (const { value: run } of runs) {
-      if (run.kind !== 'import' || run.status !== 'succeeded' || !run.runDate) continue;
-      const key = `${run.programId}\n${run.cycleId}`;
-      if ((latestImported.get(key) ?? '') < run.runDate) latestImported.set(key, run.runDate);
-    }
-    const created: StoredRun[] = [];
-    for (const { value: program } of programs) {
-      if (!program.enabled) continue;
-      for (const cycle of program.cycles) {
-        const runDate = latestImported.get(`${program.programId}\n${cycle.cycleId}`);
-        if (!runDate) continue;
-        // A resync is a new run of an imported (program, cycle, runDate), so it gets its own id.
-        const runId = importRunId(principal.tenantId, program.programId, cycle.cycleId, runDate, `resync ${now.toISOString()}`);
-        created.push(importRun(principal.tenantId, program.programId, cycle, runDate, now, runId));
-      }
-    }
-    if (created.length > maxResyncRuns) {
-      throw ruleViolation([{ path: 'programs', message: `a resync can re-import at most ${maxResyncRuns} cycles at once; ${created.length} have data` }]);
-    }
-    return {
-      writes: created.map((run) => ({ op: 'create' as const, rowKey: runRowKey(run.runId), value: run })),
-      audit: { action: 'resync', target: 'programs', before: null, after: { runs: created.map((r) => r.runId) } },
-      messages: created.map((r) => importMessage(principal.tenantId, r)),
-      result: { runs: created.map(accepted) },
-    };
+    const { writes, messages, runs } = await reimports(deps, principal.tenantId);
+    return { writes, audit: { action: 'resync', target: 'programs', before: null, after: { runs: runs.map((r) => r.runId) } }, messages, result: { runs: runs.map(accepted) } };
   });
+}
+
+/**
+ * New import runs of the imported cycles (of enabled programs) that `which` selects, at their latest
+ * imported run date: what a resync commits, and what a change of the key column or a roster the
+ * stored data cannot be matched to asks for (issue 15).
+ */
+export async function reimports(
+  deps: AdminDeps,
+  tenantId: string,
+  which: (programId: string, cycleId: string) => boolean = () => true,
+  maxRuns = maxResyncRuns,
+): Promise<{ writes: Write[]; messages: QueuedMessage[]; runs: StoredRun[] }> {
+  const now = deps.now();
+  const [programs, runs] = await Promise.all([deps.store.list(tenantId, 'program:', storedProgram), deps.store.list(tenantId, 'run:', storedRun)]);
+  const latestImported = new Map<string, string>();
+  for (const { value: run } of runs) {
+    if (run.kind !== 'import' || run.status !== 'succeeded' || !run.runDate) continue;
+    const key = `${run.programId}\n${run.cycleId}`;
+    if ((latestImported.get(key) ?? '') < run.runDate) latestImported.set(key, run.runDate);
+  }
+  const created: StoredRun[] = [];
+  for (const { value: program } of programs) {
+    if (!program.enabled) continue;
+    for (const cycle of program.cycles) {
+      const runDate = latestImported.get(`${program.programId}\n${cycle.cycleId}`);
+      if (!runDate || !which(program.programId, cycle.cycleId)) continue;
+      // A resync is a new run of an imported (program, cycle, runDate), so it gets its own id.
+      const runId = importRunId(tenantId, program.programId, cycle.cycleId, runDate, `resync ${now.toISOString()}`);
+      created.push(importRun(tenantId, program.programId, cycle, runDate, now, runId));
+    }
+  }
+  if (created.length > maxRuns) {
+    throw ruleViolation([{ path: 'programs', message: `a resync can re-import at most ${maxRuns} cycles at once; ${created.length} have data` }]);
+  }
+  return {
+    writes: created.map((run): Write => ({ op: 'create', rowKey: runRowKey(run.runId), value: run })),
+    messages: created.map((r) => importMessage(tenantId, r)),
+    runs: created,
+  };
 }
 
 /** POST /api/imports/{runId}/retry: a failed or cancelled import again, as a fresh attempt. */

@@ -7,6 +7,8 @@ import { feedUrlProblems, type FeedUrlPolicy } from '../insights/feed-url';
 import { exportFileNameProblem } from '../insights/export-files';
 import { defaultConfidentiality, storedSource, storedConfidentiality, type Confidentiality, type StoredSource } from './schemas';
 import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tenant-config';
+import { reimports } from './programs';
+import { consentGranted } from '../pipeline/runs';
 
 // Tenant settings: where Insights data comes from (SPEC section 10), the confidentiality thresholds
 // (section 12), and the purge of imported data (section 4).
@@ -38,7 +40,17 @@ export async function putSource(deps: SourceDeps, principal: Principal, input: S
     const employeeKeyColumn = input.employeeKeyColumn ?? 'PersonId';
     const next: StoredSource = input.type === 'odata' ? { type: 'odata', url: input.url, employeeKeyColumn, updatedAt } : { type: 'file', name: input.name, employeeKeyColumn, updatedAt };
     const write: Write = current ? { op: 'replace', rowKey: 'source', etag: current.etag, value: next } : { op: 'create', rowKey: 'source', value: next };
-    return { writes: [write], audit: { action: 'source.put', target: 'insights-source', before: current?.value ?? null, after: next }, result: next };
+    // Stored persons are keyed by the old column's values: matching them again needs the data again
+    // (issue 15), so every imported cycle is re-imported, in the same transaction (the audit entry and
+    // the source row take two of its hundred writes).
+    const rekeyed = current && current.value.employeeKeyColumn !== employeeKeyColumn && (await consentGranted(deps, principal.tenantId));
+    const again = rekeyed ? await reimports(deps, principal.tenantId, undefined, 98) : { writes: [], messages: [], runs: [] };
+    return {
+      writes: [write, ...again.writes],
+      messages: again.messages,
+      audit: { action: 'source.put', target: 'insights-source', before: current?.value ?? null, after: rekeyed ? { ...next, reimports: again.runs.map((r) => r.runId) } : next },
+      result: next,
+    };
   }, { rowKey: 'source', ifMatch });
 }
 
