@@ -23,11 +23,11 @@ type RematchMessage = Extract<ReprocessMessage, { kind: 'rematch' }>;
 const rematchActor = (tenantId: string): Principal => ({ tenantId, objectId: 'service:rematch', roles: [], isGlobalAdmin: false, isGlintAdmin: false, isPlatform: false });
 
 
-export async function rematch(deps: PipelineDeps, message: RematchMessage): Promise<{ rematched: number; reimported: number } | string> {
+export async function rematch(deps: PipelineDeps, message: RematchMessage): Promise<{ rematched: number; reimported: number }> {
   const { tenantId } = message;
+  // Always the current roster: a rematch of a roster replaced since does the newer one's work, which
+  // its own rematch then repeats to the same result.
   const roster = await readRoster(deps, tenantId);
-  // A later upload queued its own re-match.
-  if (roster?.pointer.generation !== message.generation) return 'a newer roster replaced this one';
   const [states, runs] = await Promise.all([deps.store.list(tenantId, 'cycle:', storedCycleState), deps.store.list(tenantId, 'run:', storedRun)]);
   const byId = new Map(runs.map((r) => [r.value.runId, r.value]));
   const targets: { run: StoredRun; dataId: string; cycle: CycleRef | null }[] = states.flatMap(({ value: state }) => {

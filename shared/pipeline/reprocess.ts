@@ -29,11 +29,7 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
   if (!started || isFinished(started)) return;
 
   if (message.kind === 'rematch') {
-    const outcome = await rematch(deps, message);
-    if (typeof outcome === 'string') {
-      await cancelRun(deps, tenantId, message.runId, outcome);
-      return;
-    }
+    await rematch(deps, message);
   } else if (message.kind === 'rebucket') {
     // Re-bucketing writes data: it stops with consent, like imports. Deletions always go ahead.
     if (!(await consentGranted(deps, tenantId))) {

@@ -50,7 +50,7 @@ export async function uploadRoster(deps: RosterDeps, principal: Principal, body:
           { op: 'create', rowKey: runRowKey(rematch.runId), value: rematch },
         ],
         audit: { action: 'roster.put', target: 'employees', before: current ? summary(current.value) : null, after: summary(pointer) },
-        messages: [{ queue: queueNames.reprocess, body: { kind: 'rematch', tenantId, runId: rematch.runId, generation } }],
+        messages: [{ queue: queueNames.reprocess, body: { kind: 'rematch', tenantId, runId: rematch.runId } }],
         result: { employees: read.employees, active: read.active, inactive: read.employees - read.active, uploadedAt, rematchRunId: rematch.runId },
       };
     });

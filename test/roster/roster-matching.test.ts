@@ -1,3 +1,4 @@
+import { odata, TableClient } from '@azure/data-tables';
 import { addDays } from '../../shared/domain/weeks';
 import type { RawRecord } from '../../shared/insights/source';
 import { startAppStack, type AppStack } from '../support/app-stack';
@@ -197,6 +198,42 @@ describe('matching Glint’s roster to the person query', () => {
       const other = await setUpTenant(stack, simulatorFeed(simulator));
       expect((await stack.call('GET', `/api/imports/${runId}/diagnostics`, { token: other.admin })).status).toBe(404);
       expect((await stack.call('GET', `/api/imports/${runId}/diagnostics`, { token: t.app })).status).toBe(403);
+    });
+  });
+
+  it('imports again by itself what stored persons cannot re-match: a new key column, a run that kept no persons', async () => {
+    const people = 20;
+    const keyedById = function* (): Generator<RawRecord> {
+      for (let p = 0; p < people; p++) {
+        for (let w = 0; w < 12; w++) yield { PersonId: `P${p}`, Email: person(p), MetricDate: addDays(lastDataSunday, -7 * w), 'Meeting hours': p % 20, 'Email hours': 2.5 };
+      }
+    };
+    await withSimulator(stack, { people: 0, records: keyedById, pageSize: 100 }, async (simulator) => {
+      const t = await setUpTenant(stack, simulatorFeed(simulator));
+      const roster = (inactive: number) => ndjson(Array.from({ length: people }, (_, p) => ({ employeeKey: person(p), email: person(p), status: p < inactive ? 'inactive' : 'active' })));
+      expect((await putRoster(t, roster(0))).status).toBe(200);
+      await t.call('POST', '/api/programs/p1/enable', t.admin);
+      await stack.host.drain();
+      const imports = async () => ((await t.call('GET', '/api/imports', t.admin)).runs as { kind: string; status: string; matchedEmployees: number; unmatchedGlintEmployees: number | null }[]).filter((r) => r.kind === 'import');
+      expect(await imports()).toMatchObject([{ status: 'succeeded', matchedEmployees: 0, unmatchedGlintEmployees: people }]);
+
+      // The key column now holds what Glint knows: every imported cycle is imported again, at once.
+      let requests = simulator.requests.length;
+      await t.call('PUT', '/api/insights-source', t.admin, { type: 'odata', url: simulator.feedUrl(t.tenantId), employeeKeyColumn: 'Email' });
+      await stack.host.drain();
+      expect(simulator.requests.length).toBeGreaterThan(requests);
+      expect((await imports())[0]).toMatchObject({ status: 'succeeded', matchedEmployees: people, unmatchedGlintEmployees: 0 });
+
+      // A run whose persons were not kept (imported before they were) is imported again for a new roster.
+      const persons = TableClient.fromConnectionString(stack.azurite.connectionString, 'insightspersons', { allowInsecureConnection: true });
+      for await (const e of persons.listEntities({ queryOptions: { filter: odata`PartitionKey ge ${`${t.tenantId}|`} and PartitionKey lt ${`${t.tenantId}}`}` } })) await persons.deleteEntity(e.partitionKey!, e.rowKey!);
+      requests = simulator.requests.length;
+      expect((await putRoster(t, roster(5))).status).toBe(200);
+      await stack.host.drain();
+      expect(simulator.requests.length).toBeGreaterThan(requests);
+      const latest = await imports();
+      expect(latest).toHaveLength(3);
+      expect(latest[0]).toMatchObject({ status: 'succeeded', matchedEmployees: people - 5, unmatchedGlintEmployees: 0 });
     });
   });
 
