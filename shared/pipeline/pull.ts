@@ -48,6 +48,9 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   const metricIds = attributes.map((a) => a.value.metricId);
 
   const aggregator = new WindowAggregator({ window: started.window, metricIds });
+  // Glint's roster is read while the person query is: its seconds hide behind the query's minutes.
+  const rosterRead = readRoster(deps, tenantId);
+  rosterRead.catch(() => undefined); // awaited below; a failed read fails the pull there
   const { invalidRows, persons } = await readBounded(deps, source.value, aggregator, tenantId, metricIds);
 
   const plan = planChunks(aggregator);
@@ -56,7 +59,7 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   const measured = new Set(plan.measured);
   const withoutWindow = [...persons].filter((key) => !measured.has(key)).sort();
   const scope = { tenantId, programId: message.programId, cycleId: message.cycleId, runId: dataRunId(started) };
-  const [roster] = await Promise.all([readRoster(deps, tenantId), writePersonIndex(deps.persons, scope, plan.measured, withoutWindow)]);
+  const [roster] = await Promise.all([rosterRead, writePersonIndex(deps.persons, scope, plan.measured, withoutWindow)]);
   const counts = runMatchCounts(roster, { measured, withoutWindow: new Set(withoutWindow) });
   const totals = (run: StoredRun): StoredRun => ({ ...run, progress: { ...run.progress, employees, chunksTotal: plan.chunks.length }, invalidRows, ...counts });
   const recorded =
