@@ -11,8 +11,9 @@ import { deletePersonIndex } from './person-index';
 import { rematch } from './rematch';
 
 // insights-reprocess: work on stored values without pulling again (SPEC sections 7 and 11):
-// re-bucket a metric after a range change, match the imported cycles to a new roster (rematch.ts), or delete exactly the data an attribute deletion, a
-// program removal, a purge or a newer import run names. Each step is idempotent: re-bucketing sets
+// re-bucket a metric after a range change, match the imported cycles to a new roster (rematch.ts),
+// or delete exactly the data an attribute deletion, a program removal, a purge or a newer import run
+// names. Each step is idempotent: re-bucketing sets
 // buckets computed from the stored sums, deleting what is already gone deletes nothing.
 
 const allMetricIds = metricCatalog.map((m) => m.id);
