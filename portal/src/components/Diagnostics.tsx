@@ -42,7 +42,10 @@ export function Diagnostics({ runId, title }: { runId: string; title: string }) 
         <DialogSurface style={{ maxWidth: '900px' }}>
           <DialogBody>
             <DialogTitle>Glint employees without Viva Insights data</DialogTitle>
-            <DialogContent>{open && <DiagnosticsBody runId={runId} />}</DialogContent>
+            {/* A long list scrolls: the region takes focus so keyboard users can scroll it too. */}
+            <DialogContent role="region" aria-label="Unmatched Glint employees and their reasons" tabIndex={0}>
+              {open && <DiagnosticsBody runId={runId} />}
+            </DialogContent>
             <DialogActions>
               <Button appearance="primary" onClick={() => setOpen(false)}>
                 Close
