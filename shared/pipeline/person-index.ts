@@ -10,7 +10,7 @@ import type { RunScope } from '../storage/values-store';
 // pull, deleted with the run's values (reprocess.ts), and sealed last: a list without its seal (a
 // pull that stopped halfway) counts as absent.
 
-export const personIndexPartition = (scope: RunScope) => `${scope.tenantId}|${scope.programId}|${scope.cycleId}|${scope.runId}`;
+const personIndexPartition = (scope: RunScope) => `${scope.tenantId}|${scope.programId}|${scope.cycleId}|${scope.runId}`;
 
 const sealKey = 'seal';
 const seal = z.object({ measured: z.number().int(), withoutWindow: z.number().int(), measuredPages: z.number().int(), withoutWindowPages: z.number().int() });

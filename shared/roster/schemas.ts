@@ -9,7 +9,7 @@ import { isWellFormedText } from '../domain/person-rows';
 // they never carry a metric value.
 
 export const maxRosterEmployees = 500_000;
-export const maxOtherEmails = 10;
+const maxOtherEmails = 10;
 
 const identifier = z.string().trim().min(1).max(256).refine(isWellFormedText, 'must be valid Unicode (no lone surrogate)');
 const email = identifier.refine((text) => emailDomain(text) !== null, 'must be an email address (name@domain)');

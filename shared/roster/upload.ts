@@ -7,7 +7,7 @@ import type { RosterEmployee } from '../domain/matching';
 import { queueNames } from '../pipeline/work-queue';
 import { PagePacker } from '../storage/paged-store';
 import { employeesList, newGeneration, rosterPartition, rosterPointer, toStored, type RosterDeps } from './roster-store';
-import { maxRosterEmployees, rosterKey, rosterRow, type RosterUploaded, type StoredRosterPointer } from './schemas';
+import { maxRosterEmployees, rosterKey, rosterRow, type RosterRow, type RosterUploaded, type StoredRosterPointer } from './schemas';
 
 // PUT /api/employees: the Glint platform replaces the tenant's roster (issue 15). The body is read as
 // it arrives, line by line (NDJSON, or CSV with a header), each line checked and packed into pages
@@ -106,7 +106,7 @@ async function readRows(body: AsyncIterable<Buffer>, accept: (employee: RosterEm
   return { employees: seen.size, active };
 }
 
-function toEmployee(row: ReturnType<typeof rosterRow.parse>): RosterEmployee {
+function toEmployee(row: RosterRow): RosterEmployee {
   const key = normalizeIdentifier(row.employeeKey);
   const email = normalizeIdentifier(row.email);
   const alternates = [row.entraObjectId, row.upn, ...(row.otherEmails ?? [])].flatMap((id) => (id === undefined ? [] : [normalizeIdentifier(id)]));

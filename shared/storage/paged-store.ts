@@ -8,7 +8,7 @@ import { chunk, maxBatch, runLimited, tableCreator } from './table-support';
 // property holds 32 Ki UTF-16 code units (64 KiB), an entity 1 MiB, a transaction 100 entities and
 // 4 MiB; so one property per page and at most `pagesPerBatch` pages per transaction.
 
-export const maxPageChars = 30_000;
+const maxPageChars = 30_000;
 const pagesPerBatch = 40;
 
 const pageRowKey = (list: string, index: number) => `${list}-${String(index).padStart(7, '0')}`;
