@@ -21,6 +21,8 @@ export interface ImportOptions {
   employees: number;
   /** The pull worker's V8 old-space limit (in Azure, Node worker arguments can set the same: `languageWorkers__node__arguments`). */
   pullHeapMb: number | undefined;
+  /** Glint's roster sent first (issue 15), so the run is matched to it: the cost matching adds. */
+  roster?: boolean;
 }
 
 /** Every data-quality rule on with the vivainsights packages' defaults (README "Data quality"). */
@@ -47,6 +49,8 @@ export interface ImportFigures {
   storedEntities: number;
   /** Whether the data-quality rules were all on, and what they did (the run's figures). */
   dataQuality?: { holidayWeeks: number; personWeeksExcluded: number; nonKnowledgeWorkers: number } | undefined;
+  /** With a roster: the Glint employees the run matched, and its upload's time (not part of wallMs). */
+  roster?: { employees: number; matched: number; matchedByAlternateId: number; uploadMs: number };
   /** The machine's 1-minute load average as the import ended: other work on the machine moves wall times (not in raw figures before 2026-11-29 15:00). */
   loadAverage?: number;
 }
@@ -90,6 +94,7 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
   const tokens = await tokensFor(keysDir, tenantId);
   await configureTenant(app, tokens, { type: 'odata', url: simulator.feedUrl(tenantId) });
   if (dataQuality) await app.call('PUT', '/api/settings/data-quality', tokens.admin, allDataQualityRules);
+  const uploadMs = options.roster ? await sendRoster(app, tokens, options.employees) : 0;
 
   const [pullBefore, azuriteBefore, ...workBefore] = await usages([pullHost, azurite, ...workHosts]);
   const started = performance.now();
@@ -112,13 +117,13 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
   const values = await storedValues(connectionString, tenantId);
   const figures: ImportFigures = {
     hosts,
-    employees: run.matchedEmployees,
+    employees: run.progress.employees,
     wallMs,
     pullMs: pullMs ?? wallMs,
-    employeesPerSecond: run.matchedEmployees / (wallMs / 1000),
+    employeesPerSecond: run.progress.employees / (wallMs / 1000),
     pullPeakRssMb: pullExit.maxRssKb / 1024,
     limitEntitiesPerSecond: limit.entitiesPerSecond,
-    ratioToLimit: run.matchedEmployees / (wallMs / 1000) / limit.entitiesPerSecond,
+    ratioToLimit: run.progress.employees / (wallMs / 1000) / limit.entitiesPerSecond,
     cpuMs: {
       pull: cpuDelta(pullBefore!, pullAfter!),
       bucket: workAfter.reduce((sum, after, i) => sum + cpuDelta(workBefore[i]!, after), 0),
@@ -129,6 +134,7 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
     storedEntities: values.length,
     loadAverage,
     ...(run.dataQuality ? { dataQuality: { holidayWeeks: run.dataQuality.holidayWeeks.length, personWeeksExcluded: run.dataQuality.personWeeksExcluded, nonKnowledgeWorkers: run.dataQuality.nonKnowledgeWorkers } } : {}),
+    ...(options.roster ? { roster: { employees: options.employees, matched: run.matchedEmployees, matchedByAlternateId: run.matchedByAlternateId ?? 0, uploadMs } } : {}),
   };
   const stop = async () => {
     await apiHost.stop();
@@ -139,6 +145,21 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
     return { figures };
   }
   return { figures, live: { api: app, apiHost, azurite, tokens, tenantId, connectionString, settings, stop } };
+}
+
+/**
+ * Glint's roster of the same people, as the platform would send it: one in ten known to Glint by its
+ * own key and matched through the email, the rest by the key itself. Returns the upload's time.
+ */
+async function sendRoster(app: Api, tokens: Tokens, employees: number): Promise<number> {
+  const lines: string[] = [];
+  for (let p = 0; p < employees; p++) {
+    const email = `person${String(p).padStart(6, '0')}@contoso.com`;
+    lines.push(JSON.stringify({ employeeKey: p % 10 === 0 ? `G${p}` : email, email, status: 'active', entraObjectId: crypto.randomUUID() }));
+  }
+  const started = performance.now();
+  await app.call('PUT', '/api/employees', tokens.app, undefined, { text: lines.join('\n'), contentType: 'application/x-ndjson' });
+  return performance.now() - started;
 }
 
 /**

@@ -14,7 +14,7 @@ import { duckdbOnce, exportFile, pandasOnce, pandasPython, transformOnce, type T
 // own process; the import and report recomputation once per work-host count of `--hosts`. Prints one
 // table and writes the raw figures to .bench/. One file per benchmark beside this one.
 //
-//   npm run bench [-- --employees 100000 --runs 3 --hosts 1,2,4 --tenants 1000 --only transform,import,reports,fanout --pull-heap-mb 192 --cpu-prof --data-quality]
+//   npm run bench [-- --employees 100000 --runs 3 --hosts 1,2,4 --tenants 1000 --only transform,import,reports,roster,fanout --pull-heap-mb 192 --cpu-prof --data-quality]
 //   npm run bench -- --table-from .bench/bench-<date>.json   (the table of a run's raw figures, again)
 
 const outDir = path.join(appDir, '.bench');
@@ -49,7 +49,7 @@ function parseOptions(argv: string[]): Options {
     runs: positive('runs', value('runs', '3')),
     hosts: value('hosts', '1').split(',').map((n) => positive('hosts', n)),
     tenants: positive('tenants', value('tenants', '1000')),
-    only: new Set(value('only', 'transform,import,reports,fanout').split(',')),
+    only: new Set(value('only', 'transform,import,reports,roster,fanout').split(',')),
     cpuProfDir: argv.includes('--cpu-prof') ? path.join(outDir, 'profiles') : undefined,
     dataQuality: argv.includes('--data-quality'),
   };
@@ -145,6 +145,23 @@ function dataQualityRows(byHosts: Map<number, ImportFigures[]>, withRules: Map<n
   });
 }
 
+/** What matching to Glint's roster adds to an import of as many employees (issue 15): at most 20 %. */
+function rosterRow(plain: ImportFigures[], matched: ImportFigures[]): Row {
+  const wall = median(matched.map((r) => r.wallMs)) / median(plain.map((r) => r.wallMs));
+  const roster = matched[0]!.roster!;
+  // Matching runs in the pull (roster read, matching, the persons kept): its CPU time says what it
+  // costs when the machine's load moves wall times more than that.
+  const cpu = (runs: ImportFigures[]) => median(runs.map((r) => r.cpuMs.pull + r.cpuMs.bucket));
+  const pullCpu = (runs: ImportFigures[]) => median(runs.map((r) => r.cpuMs.pull));
+  const load = (runs: ImportFigures[]) => (runs.every((r) => r.loadAverage !== undefined) ? `, load ${fmt(median(runs.map((r) => r.loadAverage!)), 1)}` : '');
+  return [
+    `import matched to a ${fmt(roster.employees)}-employee roster: ${hostsLabel(matched[0]!.hosts)}`,
+    `${fmt(median(matched.map((r) => r.wallMs)) / 1000, 1)} s (pull ${fmt(median(matched.map((r) => r.pullMs)) / 1000, 1)} s${load(matched)}) vs ${fmt(median(plain.map((r) => r.wallMs)) / 1000, 1)} s (pull ${fmt(median(plain.map((r) => r.pullMs)) / 1000, 1)} s${load(plain)}) without: ×${fmt(wall, 2)}; CPU of pull + bucket ${fmt(cpu(matched) / 1000, 1)} s vs ${fmt(cpu(plain) / 1000, 1)} s (×${fmt(cpu(matched) / cpu(plain), 2)}; pull ${fmt(pullCpu(matched) / 1000, 1)} s vs ${fmt(pullCpu(plain) / 1000, 1)} s); ${fmt(roster.matched)} matched, ${fmt(roster.matchedByAlternateId)} through the email; roster upload ${fmt(roster.uploadMs / 1000, 1)} s`,
+    '≤ ×1.20',
+    wall <= 1.2 ? 'yes' : 'no',
+  ];
+}
+
 function reportRows(reportsByHosts: Map<number, ReportFigures>): Row[] {
   const rows: Row[] = [];
   const [reference, ...others] = [...reportsByHosts.keys()];
@@ -217,6 +234,8 @@ interface Results {
   import?: [number, ImportFigures[]][];
   /** The same imports with every data-quality rule on (`--data-quality`). */
   importDataQuality?: [number, ImportFigures[]][];
+  /** The import on the first host count again, matched to a roster of the same people (issue 15). */
+  roster?: ImportFigures[];
   reports?: [number, ReportFigures][];
   transform?: { ours: TransformFigures[]; pandas: TransformFigures[]; duckdb: TransformFigures[]; duckdbSkipped?: string | undefined };
   fanout?: { tenants: number; pulls: number; ms: number }[];
@@ -228,6 +247,7 @@ function tableOf(results: Results): string[] {
     const reports = new Map(results.reports ?? []);
     table.push(...importRows(new Map(results.import), reports, results.options.employees));
     if (results.importDataQuality) table.push(...dataQualityRows(new Map(results.import), new Map(results.importDataQuality)));
+    if (results.roster) table.push(rosterRow(results.import[0]![1], results.roster));
     if (reports.size > 0) table.push(...reportRows(reports));
   }
   if (results.transform) {
@@ -291,6 +311,15 @@ async function measure(options: Options): Promise<Results> {
     results.import = [...imports];
     if (options.dataQuality) results.importDataQuality = [...dataQualityImports];
     if (reports.size > 0) results.reports = [...reports];
+    if (options.only.has('roster')) {
+      results.roster = [];
+      for (let r = 0; r < options.runs; r++) {
+        console.log(`import ${r + 1}/${options.runs} matched to a roster, ${hostsLabel(options.hosts[0]!)} ...`);
+        const { figures } = await importOnce({ ...options, roster: true }, options.hosts[0]!, keysDir, false);
+        console.log(`  ${fmt(figures.wallMs / 1000, 1)} s (pull ${fmt(figures.pullMs / 1000, 1)} s), roster ${JSON.stringify(figures.roster)}`);
+        results.roster.push(figures);
+      }
+    }
   }
 
   if (options.only.has('transform')) {

@@ -92,6 +92,7 @@ export interface RunView {
   runId: string;
   status: string;
   matchedEmployees: number;
+  matchedByAlternateId: number | null;
   error: string | null;
   progress: { chunksDone: number; chunksTotal: number | null; employees: number };
   dataQuality?: { holidayWeeks: unknown[]; personWeeksExcluded: number; nonKnowledgeWorkers: number };

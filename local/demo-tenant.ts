@@ -2,8 +2,8 @@ import { addDays, sundayOnOrBefore } from '../shared/domain/weeks';
 import type { SyntheticOptions } from './synthetic-person-query';
 
 // What the Glint platform would have sent before an administrator opens the portal (SPEC sections 6,
-// 8 and 13): user roles, a survey program with cycles, their survey items and responses of the same
-// generated people as the sample export and the Insights simulator. `npm start` seeds the local tenant
+// 8 and 13, issue 15): user roles, its employees, a survey program with cycles, their survey items and
+// responses of the same generated people as the sample export and the Insights simulator. `npm start` seeds the local tenant
 // with it so the portal's whole flow can be walked through; the portal's browser tests seed each fresh
 // tenant the same way. Only Glint's part: consent, attributes, source and imports are the portal's.
 
@@ -68,6 +68,14 @@ function responses(people: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Glint's employees: the generated people, and the new hires Viva Insights has no data for yet. */
+function roster(people: number): string {
+  const lines: string[] = [];
+  for (let p = 0; p < people; p++) lines.push(JSON.stringify({ employeeKey: personId(p), email: personId(p), status: 'active' }));
+  for (let n = 0; n < 8; n++) lines.push(JSON.stringify({ employeeKey: `newhire${n}@contoso.com`, email: `newhire${n}@contoso.com`, status: 'active' }));
+  return `${lines.join('\n')}\n`;
+}
+
 export type PlatformCall = (method: string, route: string, body: string, contentType?: string) => Promise<void>;
 
 /** Sends Glint's part through the API with a Glint platform token; every call replaces, so it can run again. */
@@ -76,6 +84,7 @@ export async function seedDemoTenant(call: PlatformCall, today = new Date()): Pr
   const program = demoProgram(today);
   await call('PUT', `/api/programs/${program.programId}`, JSON.stringify(program.body));
   const { people } = sampleExportShape(today);
+  await call('PUT', '/api/employees', roster(people), 'application/x-ndjson');
   for (const cycle of program.body.cycles.slice(0, 2)) {
     await call('PUT', `/api/programs/${program.programId}/cycles/${cycle.cycleId}/items`, JSON.stringify({ items: demoItems }));
     await call('POST', `/api/programs/${program.programId}/cycles/${cycle.cycleId}/responses`, responses(people), 'application/x-ndjson');

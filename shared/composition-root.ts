@@ -23,6 +23,7 @@ import type { PipelineDeps } from './pipeline/deps';
 import type { SweepLimits } from './pipeline/stranded';
 import { WorkQueues } from './pipeline/work-queue';
 import { ValuesStore } from './storage/values-store';
+import { PagedStore } from './storage/paged-store';
 import { storageClients } from './storage/storage-account';
 import { TenantStore } from './storage/tenant-store';
 import { appVersion } from './version';
@@ -42,6 +43,8 @@ const valuesTable = 'insightsvalues';
 const responsesTable = 'surveyresponses';
 const reportCommentsTable = 'reportcomments';
 const reportHistoryTable = 'reporthistory';
+const rosterTable = 'glintroster';
+const personsTable = 'insightspersons';
 let services: Services | undefined;
 
 export function getServices(): Services {
@@ -79,6 +82,8 @@ export function getServices(): Services {
     responses: new ResponseStore(storage.table(responsesTable)),
     reportComments: new ReportCommentStore(storage.table(reportCommentsTable)),
     reportHistory: new ReportHistoryStore(storage.table(reportHistoryTable)),
+    rosterPages: new PagedStore(storage.table(rosterTable)),
+    persons: new PagedStore(storage.table(personsTable)),
     files,
     feedUrlPolicy,
     insightsAppClientId: ['federated', 'client-secret', 'client-certificate'].includes(settings.INSIGHTS_AUTH) ? settings.INSIGHTS_CLIENT_ID : undefined,

@@ -218,27 +218,24 @@ export async function resync(deps: AdminDeps, principal: Principal): Promise<{ r
   const inFlight = await importsInFlight(deps, principal.tenantId);
   if (inFlight.length > 0) return { runs: inFlight.map(accepted) };
   return applyChange(deps, principal, async () => {
-    const created = await reimportRuns(deps, principal.tenantId, 'resync');
-    return {
-      writes: created.map((run) => ({ op: 'create' as const, rowKey: runRowKey(run.runId), value: run })),
-      audit: { action: 'resync', target: 'programs', before: null, after: { runs: created.map((r) => r.runId) } },
-      messages: created.map((r) => importMessage(principal.tenantId, r)),
-      result: { runs: created.map(accepted) },
-    };
+    const { writes, messages, runs } = await reimportRuns(deps, principal.tenantId, 'resync');
+    return { writes, audit: { action: 'resync', target: 'programs', before: null, after: { runs: runs.map((r) => r.runId) } }, messages, result: { runs: runs.map(accepted) } };
   });
 }
 
 /**
- * New import runs (not yet stored) of every cycle that has imported data, in every enabled program,
- * each with the date of the cycle's latest successful import; runs `skip` names are left out. They
- * are written in one transaction with the change that asks for them, hence `maxRuns`.
+ * New import runs of every cycle that has imported data, in every enabled program, at the date of
+ * the cycle's latest successful import: what a resync commits, and what a change of the key column,
+ * a roster the stored data cannot be matched to, or a change of the data-quality rules asks for.
+ * `skip` leaves runs out. They are written in one transaction with the change that asks for them,
+ * hence `maxRuns`.
  */
 export async function reimportRuns(
   deps: AdminDeps,
   tenantId: string,
   reason: string,
   options: { skip?: (run: StoredRun) => boolean; maxRuns?: number } = {},
-): Promise<StoredRun[]> {
+): Promise<{ writes: Write[]; messages: QueuedMessage[]; runs: StoredRun[] }> {
   const { skip = () => false, maxRuns = maxResyncRuns } = options;
   const now = deps.now();
   const [programs, runs] = await Promise.all([deps.store.list(tenantId, 'program:', storedProgram), deps.store.list(tenantId, 'run:', storedRun)]);
@@ -263,7 +260,11 @@ export async function reimportRuns(
   if (created.length > maxRuns) {
     throw ruleViolation([{ path: 'programs', message: `a ${reason} can re-import at most ${maxRuns} cycles at once; ${created.length} have data` }]);
   }
-  return created;
+  return {
+    writes: created.map((run): Write => ({ op: 'create', rowKey: runRowKey(run.runId), value: run })),
+    messages: created.map((r) => importMessage(tenantId, r)),
+    runs: created,
+  };
 }
 
 /** POST /api/imports/{runId}/retry: a failed or cancelled import again, as a fresh attempt. */

@@ -118,7 +118,7 @@ export type DataQualityFigures = z.infer<typeof dataQualityFigures>;
 export const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export const storedRun = z.object({
   runId: z.string(),
-  kind: z.enum(['import', 'rebucket', 'delete']),
+  kind: z.enum(['import', 'rebucket', 'delete', 'rematch']),
   programId: z.string().nullable(),
   cycleId: z.string().nullable(),
   metricId: z.string().nullable(),
@@ -133,9 +133,17 @@ export const storedRun = z.object({
   attempt: z.number().int().min(1).default(1),
   progress: z.object({ employees: z.number(), chunksDone: z.number(), chunksTotal: z.number().nullable() }),
   invalidRows: z.number(),
+  /**
+   * Matching to Glint's roster (issue 15; shared/domain/matching.ts): Glint employees matched to a
+   * person with data in the window, those matched only through an alternate identifier, active Glint
+   * employees without data, and persons with data matching no one. Without a roster, persons match by
+   * the shared key alone: matchedEmployees counts the persons with data and the others are null
+   * (unknown, not zero). A new roster re-counts the cycles' current runs.
+   */
   matchedEmployees: z.number(),
-  unmatchedGlintEmployees: z.number(),
-  unmatchedInsightsPersons: z.number(),
+  matchedByAlternateId: z.number().nullable().default(null),
+  unmatchedGlintEmployees: z.number().nullable(),
+  unmatchedInsightsPersons: z.number().nullable(),
   /** Import runs: what the data-quality rules did; absent when every rule was off (or the run has not pulled yet). */
   dataQuality: dataQualityFigures.optional(),
   queuedAt: timestampSchema,

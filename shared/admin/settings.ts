@@ -9,7 +9,7 @@ import { defaultConfidentiality, storedSource, storedConfidentiality, storedData
 import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tenant-config';
 import { defaultDataQualityRules, sameEffect, type DataQualityRules } from '../domain/data-quality';
 import { consentGranted, importsInFlight } from '../pipeline/runs';
-import { importMessage, reimportRuns } from './programs';
+import { reimportRuns } from './programs';
 
 // Tenant settings: where Insights data comes from (SPEC section 10), the confidentiality thresholds
 // (section 12), the data-quality rules (issue 17), and the purge of imported data (section 4).
@@ -41,7 +41,17 @@ export async function putSource(deps: SourceDeps, principal: Principal, input: S
     const employeeKeyColumn = input.employeeKeyColumn ?? 'PersonId';
     const next: StoredSource = input.type === 'odata' ? { type: 'odata', url: input.url, employeeKeyColumn, updatedAt } : { type: 'file', name: input.name, employeeKeyColumn, updatedAt };
     const write: Write = current ? { op: 'replace', rowKey: 'source', etag: current.etag, value: next } : { op: 'create', rowKey: 'source', value: next };
-    return { writes: [write], audit: { action: 'source.put', target: 'insights-source', before: current?.value ?? null, after: next }, result: next };
+    // Stored persons are keyed by the old column's values: matching them again needs the data again
+    // (issue 15), so every imported cycle is re-imported, in the same transaction (the audit entry and
+    // the source row take two of its hundred writes).
+    const rekeyed = current && current.value.employeeKeyColumn !== employeeKeyColumn && (await consentGranted(deps, principal.tenantId));
+    const again = rekeyed ? await reimportRuns(deps, principal.tenantId, 'key column change', { maxRuns: 98 }) : { writes: [], messages: [], runs: [] };
+    return {
+      writes: [write, ...again.writes],
+      messages: again.messages,
+      audit: { action: 'source.put', target: 'insights-source', before: current?.value ?? null, after: rekeyed ? { ...next, reimports: again.runs.map((r) => r.runId) } : next },
+      result: next,
+    };
   }, { rowKey: 'source', ifMatch });
 }
 
@@ -134,13 +144,15 @@ export async function putDataQuality(deps: AdminDeps, principal: Principal, inpu
     const inFlight = new Set((await importsInFlight(deps, tenantId)).map((r) => `${r.programId}\n${r.cycleId}`));
     // The setting row and the audit entry share the transaction with the runs.
     // Without consent there is nothing imported to redo, and imports would be cancelled anyway.
-    const runs = sameEffect(before, input) || !(await consentGranted(deps, tenantId))
-      ? []
-      : await reimportRuns(deps, tenantId, 'data-quality change', { skip: (r) => inFlight.has(`${r.programId}\n${r.cycleId}`), maxRuns: 98 });
+    const again =
+      sameEffect(before, input) || !(await consentGranted(deps, tenantId))
+        ? { writes: [], messages: [], runs: [] }
+        : await reimportRuns(deps, tenantId, 'data-quality change', { skip: (r) => inFlight.has(`${r.programId}\n${r.cycleId}`), maxRuns: 98 });
+    const runs = again.runs;
     return {
-      writes: [write, ...runs.map((run): Write => ({ op: 'create', rowKey: runRowKey(run.runId), value: run }))],
+      writes: [write, ...again.writes],
       audit: { action: 'data-quality.put', target: 'settings/data-quality', before: current?.value ?? defaultDataQualityRules, after: { ...next, reimportRunIds: runs.map((r) => r.runId) } },
-      messages: runs.map((run) => importMessage(tenantId, run)),
+      messages: again.messages,
       result: { ...next, reimportRunIds: runs.map((r) => r.runId) },
     };
   }, { rowKey: dataQualityKey, ifMatch });

@@ -103,8 +103,9 @@ export function newRun(fields: Pick<StoredRun, 'runId' | 'kind'> & Partial<Store
     progress: { employees: 0, chunksDone: 0, chunksTotal: null },
     invalidRows: 0,
     matchedEmployees: 0,
-    unmatchedGlintEmployees: 0,
-    unmatchedInsightsPersons: 0,
+    matchedByAlternateId: null,
+    unmatchedGlintEmployees: null,
+    unmatchedInsightsPersons: null,
     queuedAt: now.toISOString(),
     startedAt: null,
     finishedAt: null,
@@ -114,4 +115,4 @@ export function newRun(fields: Pick<StoredRun, 'runId' | 'kind'> & Partial<Store
 }
 
 export const runRowKey = (runId: string) => `run:${runId}`;
-export const newRunId = (prefix: 'reb' | 'del') => `${prefix}-${randomUUID()}`;
+export const newRunId = (prefix: 'reb' | 'del' | 'rem') => `${prefix}-${randomUUID()}`;

@@ -1,4 +1,5 @@
 import { maxMetricValue } from './aggregation';
+import { normalizeIdentifier } from './identifiers';
 import { findMetric } from './metrics';
 import { isCalendarDate, isSunday, toDayNumber } from './weeks';
 
@@ -99,7 +100,7 @@ export function readActive(header: string, field: Field): boolean | Invalid {
 }
 
 export function readEmployeeKey(header: string, field: Field): string | Invalid {
-  const employeeKey = isBlank(field) ? '' : String(field).trim().toLowerCase();
+  const employeeKey = isBlank(field) ? '' : normalizeIdentifier(String(field));
   if (!isWellFormedText(employeeKey)) return invalid(`${header} is not valid Unicode`);
   return employeeKey === '' ? invalid(`${header} is empty`) : employeeKey;
 }

@@ -2,7 +2,10 @@ import { storedAttribute, storedProgram, storedSource, type StoredRun, type Stor
 import { SourceError } from '../insights/source';
 import { WindowAggregator, type Aggregate } from '../domain/aggregation';
 import { PermanentRunError, type PipelineDeps } from './deps';
-import { cancelRun, changeRun, consentGranted, isFinished } from './runs';
+import { cancelRun, changeRun, consentGranted, dataRunId, isFinished } from './runs';
+import { deletePersonIndex, writePersonIndex } from './person-index';
+import { readRoster } from '../roster/roster-store';
+import { runMatchCounts } from '../roster/run-counts';
 import { maxBatch } from '../storage/table-support';
 import { shardCount, shardOf } from '../storage/values-store';
 import { maxEncodedBytes, queueNames, type BucketMessage, type PullMessage, type QueuedMessage } from './work-queue';
@@ -49,27 +52,38 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   const metricIds = attributes.map((a) => a.value.metricId);
 
   const aggregator = new WindowAggregator({ window: started.window, metricIds: readMetricIds(metricIds, rules) });
+  // Glint's roster is read while the person query is: its seconds hide behind the query's minutes.
+  const rosterRead = readRoster(deps, tenantId);
+  rosterRead.catch(() => undefined); // awaited below; a failed read fails the pull there
   const { invalidRows, persons } = await readBounded(deps, source.value, aggregator, tenantId, aggregator.metricIds);
   const cleaned = cleanWindow(aggregator, { window: started.window, attributeMetricIds: metricIds, rules, minGroupSize: confidentiality.insightsMinGroupSize });
 
   const plan = planChunks(aggregator, cleaned);
-  const employees = plan.employees;
+  const employees = plan.measured.length;
+  // Matched to Glint's roster now, while the persons are in memory; kept for a later roster (rematch.ts).
+  const measured = new Set(plan.measured);
+  const withoutWindow = [...persons].filter((key) => !measured.has(key)).sort();
+  const scope = { tenantId, programId: message.programId, cycleId: message.cycleId, runId: dataRunId(started) };
+  const [roster] = await Promise.all([rosterRead, writePersonIndex(deps.persons, scope, plan.measured, withoutWindow)]);
+  const counts = runMatchCounts(roster, { measured, withoutWindow: new Set(withoutWindow) });
   const totals = (run: StoredRun): StoredRun => ({
     ...run,
     progress: { ...run.progress, employees, chunksTotal: plan.chunks.length },
     invalidRows,
-    matchedEmployees: employees,
-    // Persons the data-quality rules left without a value are not unmatched: the dataQuality figures account for them.
-    unmatchedInsightsPersons: persons - employees - cleaned.personsExcluded,
+    ...counts,
     // Absent with every rule off (stored as JSON, undefined is left out), as before the rules existed.
     dataQuality: cleaned.figures ?? undefined,
   });
-  if (plan.chunks.length === 0) {
-    await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : completeRun(deps, tenantId, totals(run), attributes)));
+  const recorded =
+    plan.chunks.length === 0
+      ? await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : completeRun(deps, tenantId, totals(run), attributes)))
+      : await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : { run: totals(run) }));
+  // Stopped meanwhile (a deletion cancelled it): its deletion may have run before the list was written.
+  if (!recorded || (isFinished(recorded) && recorded.status !== 'succeeded') || recorded.attempt !== message.attempt) {
+    if (recorded?.attempt === message.attempt) await deletePersonIndex(deps.persons, scope);
     return;
   }
-  const recorded = await changeRun(deps, tenantId, runId, (run) => (isFinished(run) || run.attempt !== message.attempt ? null : { run: totals(run) }));
-  if (!recorded || isFinished(recorded) || recorded.attempt !== message.attempt) return;
+  if (plan.chunks.length === 0 || isFinished(recorded)) return;
   await sendAll(deps, plan.chunks.length, (index) => chunkMessage(message, cleaned, plan.chunks[index]!, index));
 }
 
@@ -98,16 +112,16 @@ function entryOf(employeeKey: string, metrics: Record<string, Aggregate>): Bucke
   return [employeeKey, Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, [v.sumNano, v.weeks]]))];
 }
 
-function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chunks: Chunk[]; employees: number } {
+function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chunks: Chunk[]; measured: string[] } {
   const byShard: { keys: string[]; sizes: number[] }[] = Array.from({ length: shardCount }, () => ({ keys: [], sizes: [] }));
-  let employees = 0;
+  const measured: string[] = [];
   for (const employeeKey of aggregator.keys()) {
     const metrics = cleaned.aggregateOf(employeeKey);
     if (Object.keys(metrics).length === 0) continue;
     const shard = byShard[shardOf(employeeKey)]!;
     shard.keys.push(employeeKey);
     shard.sizes.push(JSON.stringify(entryOf(employeeKey, metrics)).length + 1);
-    employees++;
+    measured.push(employeeKey);
   }
   const chunks: Chunk[] = [];
   for (const { keys, sizes } of byShard) {
@@ -123,7 +137,7 @@ function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chu
     }
     if (keys.length > from) chunks.push({ keys: keys.slice(from) });
   }
-  return { chunks, employees };
+  return { chunks, measured };
 }
 
 function chunkMessage(message: PullMessage, cleaned: CleanedWindow, chunk: Chunk, index: number): QueuedMessage {

@@ -10,8 +10,8 @@ export interface WindowRead {
   /** Every record the source held, used or not. */
   rows: number;
   invalidRows: number;
-  /** Distinct employee keys of the rows read, active ones in the window or not. */
-  persons: number;
+  /** Distinct employee keys of the rows read, active ones in the window or not (matching tells apart who had no week in it). */
+  persons: ReadonlySet<string>;
 }
 
 export async function readWindow(
@@ -53,5 +53,5 @@ export async function readWindow(
       }
     }
   }
-  return { rows, invalidRows, persons: persons.size };
+  return { rows, invalidRows, persons };
 }

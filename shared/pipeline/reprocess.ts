@@ -7,10 +7,13 @@ import { cyclesWithReports, requestReportRefresh } from '../reports/refresh-requ
 import type { PipelineDeps } from './deps';
 import { cancelInFlight, cancelRun, changeRun, consentGranted, dataRunId, isFinished } from './runs';
 import type { ReprocessMessage } from './work-queue';
+import { deletePersonIndex } from './person-index';
+import { rematch } from './rematch';
 
 // insights-reprocess: work on stored values without pulling again (SPEC sections 7 and 11):
-// re-bucket a metric after a range change, or delete exactly the data an attribute deletion, a
-// program removal, a purge or a newer import run names. Each step is idempotent: re-bucketing sets
+// re-bucket a metric after a range change, match the imported cycles to a new roster (rematch.ts),
+// or delete exactly the data an attribute deletion, a program removal, a purge or a newer import run
+// names. Each step is idempotent: re-bucketing sets
 // buckets computed from the stored sums, deleting what is already gone deletes nothing.
 
 const allMetricIds = metricCatalog.map((m) => m.id);
@@ -18,7 +21,7 @@ const allMetricIds = metricCatalog.map((m) => m.id);
 export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): Promise<void> {
   const { tenantId } = message;
   if (message.kind === 'delete' && 'supersededRun' in message.scope) {
-    await deps.values.deleteRun({ tenantId, ...message.scope.supersededRun });
+    await deleteRunData(deps, { tenantId, ...message.scope.supersededRun });
     return;
   }
   const started = await changeRun(deps, tenantId, message.runId, (run) =>
@@ -26,7 +29,9 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
   );
   if (!started || isFinished(started)) return;
 
-  if (message.kind === 'rebucket') {
+  if (message.kind === 'rematch') {
+    await rematch(deps, message);
+  } else if (message.kind === 'rebucket') {
     // Re-bucketing writes data: it stops with consent, like imports. Deletions always go ahead.
     if (!(await consentGranted(deps, tenantId))) {
       await cancelRun(deps, tenantId, message.runId, 'consent revoked');
@@ -52,6 +57,12 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
     await requestReportRefresh(deps, tenantId, cycles, ['*']);
   }
   await changeRun(deps, tenantId, message.runId, (run) => (isFinished(run) ? null : { run: { ...run, status: 'succeeded', finishedAt: deps.now().toISOString() } }));
+}
+
+/** What an import run's attempt stored: its values and the persons it read (person-index.ts). */
+async function deleteRunData(deps: PipelineDeps, scope: RunScope): Promise<void> {
+  await deps.values.deleteRun(scope);
+  await deletePersonIndex(deps.persons, scope);
 }
 
 /** The runs whose data reports read: one per imported cycle. */
@@ -87,7 +98,7 @@ async function importPartitions(deps: PipelineDeps, tenantId: string, programId?
 
 /** Deletes the data of every import run (of one program, or of the tenant) and forgets the cycles' current runs. */
 async function deleteImportedData(deps: PipelineDeps, tenantId: string, programId: string | undefined): Promise<void> {
-  for (const scope of await importPartitions(deps, tenantId, programId)) await deps.values.deleteRun(scope);
+  for (const scope of await importPartitions(deps, tenantId, programId)) await deleteRunData(deps, scope);
   const states = await deps.store.list(tenantId, programId ? `cycle:${programId}:` : 'cycle:', storedCycleState);
   for (let i = 0; i < states.length; i += 100) {
     await deps.store.commit(tenantId, states.slice(i, i + 100).map((s): Write => ({ op: 'delete', rowKey: s.rowKey })));

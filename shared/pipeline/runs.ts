@@ -47,6 +47,9 @@ const isInFlight = (run: StoredRun) => run.status === 'queued' || run.status ===
 /** The id of the partitions an import run's attempt writes its values to (values-store.ts). */
 export const dataRunId = (run: Pick<StoredRun, 'runId' | 'attempt'>) => (run.attempt > 1 ? `${run.runId}~a${run.attempt}` : run.runId);
 
+/** The import run whose attempt a data id names (a cycle's current run is a data id). */
+export const runIdOfData = (dataId: string) => dataId.replace(/~a\d+$/, '');
+
 /**
  * An import run ending without success: the values its attempt may already have written are deleted
  * (they belong to no report). Its attempt's partitions are its own, so a later attempt of the same run

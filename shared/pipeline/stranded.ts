@@ -42,6 +42,7 @@ export interface SweepLimits {
 export function messageOf(tenantId: string, run: StoredRun): QueuedMessage {
   if (run.kind === 'import') return importMessage(tenantId, run);
   if (run.kind === 'rebucket') return { queue: queueNames.reprocess, body: { kind: 'rebucket', tenantId, runId: run.runId, metricId: run.metricId as string } };
+  if (run.kind === 'rematch') return { queue: queueNames.reprocess, body: { kind: 'rematch', tenantId, runId: run.runId } };
   const scope = run.metricId !== null ? { metricId: run.metricId } : run.programId !== null ? { programId: run.programId } : { all: true as const };
   return { queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId: run.runId, scope } };
 }

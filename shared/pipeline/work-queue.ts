@@ -46,6 +46,8 @@ export const reprocessMessage = z.discriminatedUnion('kind', [
       z.object({ supersededRun: z.object({ programId: z.string(), cycleId: z.string(), runId: z.string() }) }),
     ]),
   }),
+  // Match the imported cycles to the tenant's current roster again (rematch.ts).
+  z.object({ kind: z.literal('rematch'), tenantId: z.string(), runId: z.string() }),
 ]);
 export type ReprocessMessage = z.infer<typeof reprocessMessage>;
 

@@ -7,6 +7,8 @@ import { runLimited } from '../storage/table-support';
 import { ConcurrencyError, type Stored, type Write } from '../storage/tenant-store';
 import { shardCount } from '../storage/values-store';
 import type { ResponseStore } from '../survey/response-store';
+import { matchRoster } from '../domain/matching';
+import { readRoster } from '../roster/roster-store';
 import { itemsKey, storedItems } from '../survey/schemas';
 import type { ReportCommentStore } from './comment-store';
 import { buildCycleReport, CycleResponses, noDataGroup, type CycleReport } from './cycle-report';
@@ -17,7 +19,7 @@ import { attributeReportKey, attributeReportPrefix, reportStateKey, storedAttrib
 // Keeping a cycle's reports up to date (SPEC section 13, "a report must not scan every response per
 // request"). Every change that moves a report's numbers asks for a refresh (refresh-request.ts). The
 // job recomputes the whole cycle from the responses and the current run's buckets (one pass over
-// both, shard by shard), decides confidentiality for every attribute at once, and stores only what
+// each, respondents matched to persons by the roster), decides confidentiality for every attribute at once, and stores only what
 // may be shown, together with the `computedSeq` it covers, in one transaction. A message whose change
 // an earlier computation already covered does nothing, so a burst of posts costs a computation or
 // two, not one each.
@@ -152,7 +154,12 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
   if (state.value.requestedSeq > seq) await deps.queues.send({ queue: queueNames.reports, body: message });
 }
 
-/** Reads each shard's buckets, then its respondents, and packs them for the report builder; `people[r]` is respondent r's employee key. */
+/**
+ * Reads the run's buckets, matches the respondents (Glint employee keys) to Insights persons the way
+ * the import counts them (domain/matching.ts; without a roster, a respondent is the person of the
+ * same key), and packs them for the report builder; `people[r]` is respondent r's employee key. A
+ * respondent matched to no one is "No data".
+ */
 async function collectResponses(
   deps: ReportDeps,
   run: { tenantId: string; programId: string; cycleId: string; runId: string },
@@ -163,17 +170,25 @@ async function collectResponses(
   const people: string[] = [];
   const itemIndex = new Map(itemIds.map((id, i) => [id, i]));
   const noData = metricIds.map(() => noDataGroup);
-  await runLimited([...Array(shardCount).keys()], 4, async (shard) => {
-    const groupsOf = new Map<string, number[]>();
-    for await (const employee of deps.values.scanShard(run, shard, metricIds)) {
-      groupsOf.set(
-        employee.employeeKey,
-        metricIds.map((m) => {
-          const value = employee.metrics[m];
-          return value ? value.bucket - 1 : noDataGroup;
-        }),
-      );
-    }
+  const shards = [...Array(shardCount).keys()];
+  const groupsOf = new Map<string, number[]>();
+  const [roster] = await Promise.all([
+    readRoster(deps, run.tenantId),
+    runLimited(shards, 4, async (shard) => {
+      for await (const employee of deps.values.scanShard(run, shard, metricIds)) {
+        groupsOf.set(
+          employee.employeeKey,
+          metricIds.map((m) => {
+            const value = employee.metrics[m];
+            return value ? value.bucket - 1 : noDataGroup;
+          }),
+        );
+      }
+    }),
+  ]);
+  const matches = roster ? matchRoster(roster.employees, new Set(groupsOf.keys())) : null;
+  const personOf = (employeeKey: string) => (matches ? matches.get(employeeKey)?.insightsKey : employeeKey);
+  await runLimited(shards, 4, async (shard) => {
     for await (const respondent of deps.responses.scanShard(run, shard, itemIds)) {
       const scores = new Array<number | undefined>(itemIds.length).fill(undefined);
       const comments = new Array<string | undefined>(itemIds.length).fill(undefined);
@@ -182,7 +197,8 @@ async function collectResponses(
         scores[i] = answer.score;
         comments[i] = answer.comment;
       }
-      responses.add(groupsOf.get(respondent.employeeKey) ?? noData, scores, comments);
+      const person = personOf(respondent.employeeKey);
+      responses.add((person !== undefined ? groupsOf.get(person) : undefined) ?? noData, scores, comments);
       people.push(respondent.employeeKey);
     }
   });

@@ -1,20 +1,19 @@
 import type { Principal } from '../auth/principal';
 import { storedProgram } from '../admin/schemas';
 import type { AdminDeps } from '../admin/tenant-config';
-import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
+import { normalizeIdentifier } from '../domain/identifiers';
+import { DomainError, invalidLinesError, notFound, ruleViolation, type FieldError, type LineError } from '../domain/errors';
 import { requestReportRefresh } from '../reports/refresh-request';
 import type { ResponseStore, StoredResponse } from './response-store';
 import { itemsKey, responseSchema, storedItems, type IngestResult, type StoredItems, type SurveyItem } from './schemas';
 
 // The Glint platform's survey data for a cycle (SPEC section 13): the items, then the responses. A
-// response post is all or nothing: any invalid line answers 422 with every line's errors (up to
-// `maxReportedErrors`) and stores nothing, so a fixed file can simply be posted again.
+// response post is all or nothing: any invalid line answers 422 with every line's errors (up to a
+// hundred) and stores nothing, so a fixed file can simply be posted again.
 
 export interface SurveyDeps extends AdminDeps {
   responses: ResponseStore;
 }
-
-const maxReportedErrors = 100;
 
 async function requireCycle(deps: AdminDeps, tenantId: string, programId: string, cycleId: string): Promise<void> {
   const program = await deps.store.get(tenantId, `program:${programId}`, storedProgram);
@@ -48,7 +47,7 @@ export async function getItems(deps: AdminDeps, tenantId: string, programId: str
 }
 
 /** Splits a body into records with their line numbers: a JSON array (line = array index + 1) or NDJSON. */
-export function parseResponseBody(text: string): { records: { line: number; value: unknown }[]; errors: (FieldError & { line: number })[] } {
+export function parseResponseBody(text: string): { records: { line: number; value: unknown }[]; errors: LineError[] } {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
     let parsed: unknown;
@@ -61,7 +60,7 @@ export function parseResponseBody(text: string): { records: { line: number; valu
     return { records: (parsed as unknown[]).map((value, i) => ({ line: i + 1, value })), errors: [] };
   }
   const records: { line: number; value: unknown }[] = [];
-  const errors: (FieldError & { line: number })[] = [];
+  const errors: LineError[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return;
@@ -89,15 +88,11 @@ export async function ingestResponses(deps: SurveyDeps, principal: Principal, pr
     const scale = scales.get(response.itemId);
     if (!scale) errors.push({ line, path: `line ${line}.itemId`, message: `${response.itemId} is not an item of this cycle` });
     else if (response.score < scale.min || response.score > scale.max) errors.push({ line, path: `line ${line}.score`, message: `must be within ${scale.min}..${scale.max}` });
-    // Keys are matched to imported employees the way the import normalizes them.
-    else accepted.push({ ...response, employeeKey: response.employeeKey.trim().toLowerCase() });
+    // Keys are matched to imported employees the way the import and the roster normalize them.
+    else accepted.push({ ...response, employeeKey: normalizeIdentifier(response.employeeKey) });
   }
   if (records.length === 0 && errors.length === 0) throw ruleViolation([{ path: 'body', message: 'no responses' }]);
-  if (errors.length > 0) {
-    const invalidLines = new Set(errors.map((e) => e.line)).size;
-    const shown = errors.sort((a, b) => a.line - b.line).slice(0, maxReportedErrors).map(({ path, message }) => ({ path, message }));
-    throw new DomainError('rule-violation', `${invalidLines} line(s) are invalid; nothing was stored. Fix them and post the whole body again.`, shown);
-  }
+  if (errors.length > 0) throw invalidLinesError(errors);
   await deps.responses.upsert({ tenantId: principal.tenantId, programId, cycleId }, accepted);
   // If this fails the post answers 500 and the platform posts again: replacing is idempotent.
   await requestReportRefresh(deps, principal.tenantId, [{ programId, cycleId }]);

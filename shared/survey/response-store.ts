@@ -5,9 +5,9 @@ import { submitByPartition, tableCreator } from '../storage/table-support';
 import { shardCount, shardOf } from '../storage/values-store';
 
 // Survey responses: one entity per respondent of a cycle, holding their score (and comment) for each
-// item as properties, spread over the same 16 shards as the imported values. A report job then reads
-// a respondent's answers and their imported buckets from the same shard, one entity each, and a
-// cycle of 100,000 respondents is 100,000 entities, not one per answer.
+// item as properties, spread over 16 shards like the imported values, so a report job reads them
+// through many partitions at once; a cycle of 100,000 respondents is 100,000 entities, not one per
+// answer.
 //
 // Re-posting an (employeeKey, itemId) merges into the same entity and replaces that item's score and
 // comment (an answer without a comment clears the old one), so a replayed request or a retried batch

@@ -132,6 +132,15 @@ it("walks the seed's flow from a fresh tenant: consent, set up, import, customiz
   await expectUi(imports.first()).toContainText(/(\d+) of \1 chunks/);
   await expectUi(imports.first()).toContainText('Matched employees');
   await capture(page, '11-import-status-succeeded');
+  // Glint's eight new hires have no Insights data yet: the import says why.
+  await expectUi(page.getByText('Employees measured by Viva Insights (latest window)')).toBeVisible();
+  await imports.first().getByRole('button', { name: /^Why some Glint employees have no data/ }).click();
+  const why = page.getByRole('dialog', { name: 'Glint employees without Viva Insights data' });
+  await expectUi(why.getByRole('row', { name: /^Not in the Viva Insights person query 8$/ })).toBeVisible();
+  await expectUi(why.getByRole('row', { name: /newhire0@contoso\.com/ }).first()).toContainText('Not in the Viva Insights person query');
+  await capture(page, '11b-import-diagnostics');
+  await why.getByRole('button', { name: 'Close' }).click();
+  await expectUi(why).toBeHidden();
 
   // Customize ranges: the preview follows what is typed.
   await page.getByRole('link', { name: 'Viva Insights integration' }).click();

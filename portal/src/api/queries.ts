@@ -32,6 +32,8 @@ export const keys = {
   catalog: ['catalog'],
   audit: ['audit'],
   files: ['insights-files'],
+  employeesSummary: ['employees-summary'],
+  diagnostics: (runId: string) => ['imports', runId, 'diagnostics'] as const,
 } as const;
 
 export function useConsent() {
@@ -62,6 +64,10 @@ export function useRuns(pollMs: number) {
     queryFn: () => ok(api.GET('/api/imports')),
     refetchInterval: (query) => (query.state.data?.runs.some((r) => r.status === 'queued' || r.status === 'running') ? pollMs : false),
   });
+}
+export function useEmployeesSummary() {
+  const { api } = usePortal();
+  return useQuery({ queryKey: keys.employeesSummary, queryFn: () => ok(api.GET('/api/employees/summary')) });
 }
 export function useSource() {
   const { api } = usePortal();

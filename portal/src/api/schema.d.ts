@@ -229,6 +229,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/employees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace Glint's roster of the tenant's employees (NDJSON or CSV; all or nothing)
+         * @description Callers: platform.
+         */
+        put: operations["employeesPut"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/employees/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Employees measured by Viva Insights in the latest window, and how many match Glint’s roster
+         * @description Callers: glintAdmin.
+         */
+        get: operations["employeesSummaryGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -238,6 +278,26 @@ export interface paths {
         };
         /** Liveness and storage reachability */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{runId}/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Why Glint employees have no Insights data in a run: counts per reason and the unmatched employees, a page at a time
+         * @description Callers: glintAdmin.
+         */
+        get: operations["importDiagnosticsGet"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2369,6 +2429,169 @@ export interface operations {
             };
         };
     };
+    employeesPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One employee per line: NDJSON `{employeeKey, email, status: "active"|"inactive", entraObjectId?, upn?, otherEmails?: [..]}`, or CSV with a header naming employeeKey, email, status and optionally entraObjectId, upn, otherEmails (separated by ";"). Replaces the whole roster at once; imported cycles are matched to it again by themselves. */
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The roster now in use */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        employees: number;
+                        active: number;
+                        inactive: number;
+                        uploadedAt: string;
+                        rematchRunId: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valid token without a role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict (consent-required, no-attributes, already-exists, conflict, report-unavailable) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the route limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A well-formed request that breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (never caused by client input) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    employeesSummaryGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        roster: {
+                            employees: number;
+                            active: number;
+                            uploadedAt: string;
+                        } | null;
+                        /** @description The import run of the latest window (the latest run date among the cycles’ current runs) */
+                        latestRunId: string | null;
+                        /** @description Distinct persons with Insights data in the latest window */
+                        measuredEmployees: number | null;
+                        matchedEmployees: number | null;
+                        unmatchedGlintEmployees: number | null;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valid token without a role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (never caused by client input) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -2422,6 +2645,123 @@ export interface operations {
             };
         };
     };
+    importDiagnosticsGet: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The diagnostics, with the current roster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        runId: string;
+                        programId: string;
+                        cycleId: string;
+                        /** @description The roster the diagnostics were computed with (the current one); null when none was uploaded. */
+                        roster: {
+                            employees: number;
+                            active: number;
+                            uploadedAt: string;
+                        } | null;
+                        counts: {
+                            /** @description Distinct persons with Insights data in the window */
+                            measuredEmployees: number;
+                            matchedEmployees: number;
+                            matchedByAlternateId: number;
+                            /** @description Active Glint employees without Insights data in the window */
+                            unmatchedGlintEmployees: number;
+                            /** @description Persons with data in the window matching no active Glint employee */
+                            unmatchedInsightsPersons: number;
+                        };
+                        /** @description Unmatched Glint employees (active or not) by their reason */
+                        reasons: {
+                            "inactive-in-glint": number;
+                            "identifier-matched-to-another-employee": number;
+                            "no-week-in-window": number;
+                            "email-domain-not-in-insights": number;
+                            "not-in-person-query": number;
+                        };
+                        unmatched: {
+                            employeeKey: string;
+                            email: string;
+                            /** @enum {string} */
+                            status: "active" | "inactive";
+                            /** @enum {string} */
+                            reason: "inactive-in-glint" | "identifier-matched-to-another-employee" | "no-week-in-window" | "email-domain-not-in-insights" | "not-in-person-query";
+                        }[];
+                        /** @description Pass as `after` for the next page; null on the last */
+                        nextAfter: string | null;
+                    };
+                };
+            };
+            /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Valid token without a role allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description State conflict (consent-required, no-attributes, already-exists, conflict, report-unavailable) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (never caused by client input) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     importGet: {
         parameters: {
             query?: never;
@@ -2442,7 +2782,7 @@ export interface operations {
                     "application/json": {
                         runId: string;
                         /** @enum {string} */
-                        kind: "import" | "rebucket" | "delete";
+                        kind: "import" | "rebucket" | "delete" | "rematch";
                         programId: string | null;
                         cycleId: string | null;
                         metricId: string | null;
@@ -2462,8 +2802,10 @@ export interface operations {
                         };
                         invalidRows: number;
                         matchedEmployees: number;
-                        unmatchedGlintEmployees: number;
-                        unmatchedInsightsPersons: number;
+                        /** @default null */
+                        matchedByAlternateId: number | null;
+                        unmatchedGlintEmployees: number | null;
+                        unmatchedInsightsPersons: number | null;
                         dataQuality?: {
                             rules: {
                                 holidayWeeks: {
@@ -2653,7 +2995,7 @@ export interface operations {
                         runs: {
                             runId: string;
                             /** @enum {string} */
-                            kind: "import" | "rebucket" | "delete";
+                            kind: "import" | "rebucket" | "delete" | "rematch";
                             programId: string | null;
                             cycleId: string | null;
                             metricId: string | null;
@@ -2673,8 +3015,10 @@ export interface operations {
                             };
                             invalidRows: number;
                             matchedEmployees: number;
-                            unmatchedGlintEmployees: number;
-                            unmatchedInsightsPersons: number;
+                            /** @default null */
+                            matchedByAlternateId: number | null;
+                            unmatchedGlintEmployees: number | null;
+                            unmatchedInsightsPersons: number | null;
                             dataQuality?: {
                                 rules: {
                                     holidayWeeks: {
@@ -2769,7 +3113,7 @@ export interface operations {
                         runs: {
                             runId: string;
                             /** @enum {string} */
-                            kind: "import" | "rebucket" | "delete";
+                            kind: "import" | "rebucket" | "delete" | "rematch";
                             programId: string | null;
                             cycleId: string | null;
                             metricId: string | null;
@@ -2789,8 +3133,10 @@ export interface operations {
                             };
                             invalidRows: number;
                             matchedEmployees: number;
-                            unmatchedGlintEmployees: number;
-                            unmatchedInsightsPersons: number;
+                            /** @default null */
+                            matchedByAlternateId: number | null;
+                            unmatchedGlintEmployees: number | null;
+                            unmatchedInsightsPersons: number | null;
                             dataQuality?: {
                                 rules: {
                                     holidayWeeks: {

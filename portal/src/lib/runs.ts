@@ -1,7 +1,7 @@
 // How an import run reads on the Import status page: progress, status and the error in plain words.
 
 export interface RunLike {
-  kind: 'import' | 'rebucket' | 'delete';
+  kind: 'import' | 'rebucket' | 'delete' | 'rematch';
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   progress: { employees: number; chunksDone: number; chunksTotal: number | null };
   error: string | null;
@@ -15,7 +15,19 @@ export const statusWords: Record<RunLike['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-export const kindWords: Record<RunLike['kind'], string> = { import: 'Import', rebucket: 'Re-bucketing', delete: 'Deletion' };
+export const kindWords: Record<RunLike['kind'], string> = { import: 'Import', rebucket: 'Re-bucketing', delete: 'Deletion', rematch: 'Matching to Glint’s employees' };
+
+/** A matching count of a run: null means Glint has not sent its employees yet, so nobody can say. */
+export const matchCount = (count: number | null) => (count === null ? 'Unknown until Glint sends its employee list' : String(count));
+
+/** Why a Glint employee has no Insights data, in the administrator's words (the seed's prerequisites). */
+export const reasonWords = {
+  'not-in-person-query': 'Not in the Viva Insights person query',
+  'no-week-in-window': 'In the person query, but no week in this import’s window',
+  'inactive-in-glint': 'Inactive in Glint',
+  'email-domain-not-in-insights': 'Glint email domain is not a domain seen in Viva Insights',
+  'identifier-matched-to-another-employee': 'Their Insights person is already matched to another Glint employee',
+} as const;
 
 export const isActive = (run: Pick<RunLike, 'status'>) => run.status === 'queued' || run.status === 'running';
 

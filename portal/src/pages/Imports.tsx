@@ -1,14 +1,17 @@
 import { Badge, Button, Field, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text, Title1, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ok } from '../api/client';
-import { keys, usePrograms, useRuns, type Run } from '../api/queries';
+import { keys, useEmployeesSummary, usePrograms, useRuns, type Run } from '../api/queries';
+import { Diagnostics } from '../components/Diagnostics';
 import { ProblemBar } from '../components/ProblemBar';
 import { useCommonStyles } from '../components/ui';
 import { usePortal } from '../context';
-import { dataQualityFacts, kindWords, plainError, runProgress, statusWords } from '../lib/runs';
+import { dataQualityFacts, kindWords, matchCount, plainError, runProgress, statusWords } from '../lib/runs';
 
-// Import status: every run newest first, polled while one is queued or running, with its progress
-// (chunks done of total), window, matched and unmatched counts, invalid rows and error in plain words.
+// Import status: how many people Viva Insights measured in the latest window and how many are Glint's
+// employees (counts of people, never licences), then every run newest first, polled while one is
+// queued or running, with its progress (chunks done of total), window, matched and unmatched counts,
+// invalid rows and error in plain words, and for an import why Glint employees have no data.
 // A failed or cancelled import can be retried (a fresh attempt); "Run scheduled imports now" runs today's
 // Sunday schedule again (or answers with the imports still in flight).
 
@@ -47,6 +50,7 @@ export default function Imports() {
         </Button>
         {runNow.data && <Text role="status">{runNow.data.runs.length === 0 ? 'Nothing is due: every started cycle is imported for this week.' : `${runNow.data.runs.length} import runs queued.`}</Text>}
       </div>
+      <EmployeesSummary />
       <ProblemBar error={runNow.error ?? runs.error} />
       {runs.isPending && <Spinner label="Loading runs…" />}
       {runs.data?.runs.length === 0 && <Text>No import has run yet. Enable a program to import its latest cycles.</Text>}
@@ -72,8 +76,9 @@ function RunCard({ run, title }: { run: Run; title: string }) {
     ...(run.kind === 'import'
       ? ([
           ['Matched employees', String(run.matchedEmployees)],
-          ['Glint employees without Insights data', String(run.unmatchedGlintEmployees)],
-          ['Insights persons not in Glint', String(run.unmatchedInsightsPersons)],
+          ...(run.matchedByAlternateId !== null ? ([['Matched through another identifier', String(run.matchedByAlternateId)]] as [string, string][]) : []),
+          ['Glint employees without Insights data', matchCount(run.unmatchedGlintEmployees)],
+          ['Insights persons not in Glint', matchCount(run.unmatchedInsightsPersons)],
           ['Invalid rows', String(run.invalidRows)],
           ...dataQualityFacts(run.dataQuality),
         ] as [string, string][])
@@ -117,6 +122,31 @@ function RunCard({ run, title }: { run: Run; title: string }) {
         </div>
       )}
       <ProblemBar error={retry.error} />
+      {run.kind === 'import' && run.status === 'succeeded' && run.unmatchedGlintEmployees !== null && <Diagnostics runId={run.runId} title={title} />}
     </section>
+  );
+}
+
+/** The tenant's people as Viva Insights measured them, shown instead of any licence count. */
+function EmployeesSummary() {
+  const summary = useEmployeesSummary();
+  const styles = useStyles();
+  if (!summary.data) return null;
+  const { roster, measuredEmployees, matchedEmployees, unmatchedGlintEmployees } = summary.data;
+  const facts: [string, string][] = [
+    ['Employees measured by Viva Insights (latest window)', measuredEmployees === null ? 'No import yet' : String(measuredEmployees)],
+    ['Matched to Glint employees', matchedEmployees === null ? 'No import yet' : String(matchedEmployees)],
+    ['Glint employees without Insights data', measuredEmployees === null ? 'No import yet' : matchCount(unmatchedGlintEmployees)],
+    ['Glint employees', roster ? `${roster.employees} (${roster.active} active), sent ${new Date(roster.uploadedAt).toLocaleString()}` : 'Not sent by Glint yet'],
+  ];
+  return (
+    <dl className={styles.facts} aria-label="Employees">
+      {facts.map(([term, value]) => (
+        <div key={term} style={{ display: 'contents' }}>
+          <dt className={styles.term}>{term}</dt>
+          <dd className={styles.value}>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
