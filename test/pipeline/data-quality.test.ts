@@ -187,7 +187,8 @@ describe('each rule on a hand-made person query', () => {
 
     const t = await tenantWith(csvOf(rows), rules);
     const run = await importNow(t);
-    expect(run).toMatchObject({ status: 'succeeded', matchedEmployees: expected.values.size, unmatchedInsightsPersons: 0 });
+    // Without Glint's roster, who is unmatched is unknown (issue 15): null, not a count.
+    expect(run).toMatchObject({ status: 'succeeded', matchedEmployees: expected.values.size, unmatchedInsightsPersons: null });
     expect(run.dataQuality).toEqual({
       rules: settingOf(rules),
       holidayWeeks: expected.holidays.map((h) => ({ week: h.week, meanHours: round(h.meanHours), z: round(h.z) })),
