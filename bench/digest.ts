@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { attributeReportPrefix, reportStateKey, storedAttributeReport, storedReportState } from '../shared/reports/schemas';
+import { tenantRanges, tenantRows } from '../shared/storage/tenant-rows';
 import { TenantStore } from '../shared/storage/tenant-store';
 
 // What an import and a report computation stored, in a form that compares equal exactly when two
@@ -56,9 +56,9 @@ const commentPage = z.object({ partitionKey: z.string(), rowKey: z.string(), jso
  */
 export async function storedReports(connectionString: string, tenantId: string, programId: string, cycleId: string): Promise<unknown[]> {
   const store = new TenantStore(table(connectionString, 'config'));
-  const state = await store.get(tenantId, reportStateKey(programId, cycleId), storedReportState);
+  const state = await store.get(tenantId, tenantRows.reportState(programId, cycleId));
   if (!state) return [];
-  const reports = await store.list(tenantId, attributeReportPrefix(programId, cycleId), storedAttributeReport);
+  const reports = await store.list(tenantId, tenantRanges.attributeReports(programId, cycleId));
   const pages: { group: string; page: string; json: string }[] = [];
   const generation = state.value.commentsGeneration;
   if (generation !== null) {

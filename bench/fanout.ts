@@ -1,5 +1,6 @@
 import { TableClient } from '@azure/data-tables';
-import { currentAgreementVersion, type StoredConsent, type StoredProgram } from '../shared/admin/schemas';
+import { currentAgreementVersion } from '../shared/admin/contract';
+import { create, tenantRows, type StoredConsent, type StoredProgram } from '../shared/storage/tenant-rows';
 import { addDays } from '../shared/domain/weeks';
 import { runLimited } from '../shared/storage/table-support';
 import { TenantStore } from '../shared/storage/tenant-store';
@@ -27,8 +28,8 @@ export async function fanoutOnce(tenantCount: number, keysDir: string): Promise<
   const tenants = Array.from({ length: tenantCount }, () => crypto.randomUUID());
   await runLimited(tenants, 16, (tenantId) =>
     store.commit(tenantId, [
-      { op: 'create', rowKey: 'consent', value: consent },
-      ...['p1', 'p2', 'p3'].map((p) => ({ op: 'create' as const, rowKey: `program:${p}`, value: program(p) })),
+      create(tenantRows.consent, consent),
+      ...['p1', 'p2', 'p3'].map((p) => create(tenantRows.program(p), program(p))),
     ]),
   );
   const result = runJson<{ ms: number; pulls: number }>(process.execPath, [script('fanout')], {

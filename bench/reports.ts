@@ -2,9 +2,9 @@ import os from 'node:os';
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { metricCatalog } from '../shared/domain/metrics';
-import { queueNames } from '../shared/pipeline/work-queue';
+import { queueNames } from '../shared/work/queues';
 import { ReportHistoryStore } from '../shared/reports/history-store';
-import { reportStateKey, storedReportState } from '../shared/reports/schemas';
+import { tenantRows } from '../shared/storage/tenant-rows';
 import { TenantStore } from '../shared/storage/tenant-store';
 import type { Child } from './children';
 import { digestOf, storedReports } from './digest';
@@ -125,7 +125,7 @@ export async function reportsOnce(live: LiveImport, respondents: number, hosts: 
 
 async function reportsComputed(store: TenantStore, tenantId: string): Promise<void> {
   for (;;) {
-    const state = await store.get(tenantId, reportStateKey('p1', 'c1'), storedReportState);
+    const state = await store.get(tenantId, tenantRows.reportState('p1', 'c1'));
     if (state && state.value.computedSeq >= state.value.requestedSeq) {
       if (state.value.unavailable !== null) throw new Error(`no report: ${state.value.unavailable}`);
       return;
@@ -146,7 +146,7 @@ async function seedRangeChanges(live: LiveImport, store: TenantStore): Promise<v
   const history = new ReportHistoryStore(TableClient.fromConnectionString(live.connectionString, 'reporthistory', { allowInsecureConnection: true }));
   const scope = { tenantId: live.tenantId, programId: 'p1', cycleId: 'c1' };
   const [first] = await history.load(scope);
-  const state = await store.get(live.tenantId, reportStateKey('p1', 'c1'), storedReportState);
+  const state = await store.get(live.tenantId, tenantRows.reportState('p1', 'c1'));
   if (!first || !state) throw new Error('the first recomputation left no history');
   const seq = String(state.value.computedSeq).padStart(10, '0');
   for (let k = 1; k <= rangeChanges; k++) {

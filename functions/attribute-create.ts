@@ -1,5 +1,5 @@
 import { defineRoute } from '../shared/http/route';
-import { attributeCreateBody, attributeView } from '../shared/admin/schemas';
+import { attributeCreateBody, attributeView } from '../shared/admin/contract';
 import { createAttribute } from '../shared/admin/attributes';
 
 export const attributeCreate = defineRoute({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { idSchema } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
-import { distribution } from '../shared/pipeline/imports';
+import { distribution } from '../shared/admin/distribution';
 
 // `max=m1,m2,m3` previews custom ranges before saving them.
 const maxList = z

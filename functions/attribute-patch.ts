@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { attributePatchBody, attributeView } from '../shared/admin/schemas';
+import { attributePatchBody, attributeView } from '../shared/admin/contract';
 import { updateAttributeRoles } from '../shared/admin/attributes';
 
 export const attributePatch = defineRoute({

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { rangesBody } from '../shared/admin/schemas';
+import { rangesBody } from '../shared/admin/contract';
 import { setAttributeRanges } from '../shared/admin/attributes';
 
 export const attributeRangesPut = defineRoute({

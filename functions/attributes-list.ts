@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { attributeView } from '../shared/admin/schemas';
+import { attributeView } from '../shared/admin/contract';
 import { listAttributes } from '../shared/admin/attributes';
 
 export const attributesList = defineRoute({

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { auditPage } from '../shared/admin/schemas';
+import { auditPage } from '../shared/admin/contract';
 import { listAudit } from '../shared/admin/audit';
 
 export const auditList = defineRoute({

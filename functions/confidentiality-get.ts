@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
-import { confidentialitySchema } from '../shared/admin/schemas';
-import { readConfidentiality } from '../shared/admin/settings';
+import { confidentialitySchema } from '../shared/storage/tenant-rows';
+import { readConfidentiality } from '../shared/admin/tenant-settings';
 
 export const confidentialityGet = defineRoute({
   name: 'confidentialityGet',

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
-import { confidentialitySchema } from '../shared/admin/schemas';
-import { putConfidentiality } from '../shared/admin/settings';
+import { confidentialitySchema } from '../shared/storage/tenant-rows';
+import { putConfidentiality } from '../shared/admin/tenant-settings';
 
 export const confidentialityPut = defineRoute({
   name: 'confidentialityPut',

@@ -1,5 +1,5 @@
 import { defineRoute } from '../shared/http/route';
-import { consentView } from '../shared/admin/schemas';
+import { consentView } from '../shared/admin/contract';
 import { revokeConsent } from '../shared/admin/consent';
 
 export const consentDelete = defineRoute({

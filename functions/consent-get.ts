@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../shared/http/route';
-import { consentView } from '../shared/admin/schemas';
+import { consentView } from '../shared/admin/contract';
 import { getConsent } from '../shared/admin/consent';
 
 export const consentGet = defineRoute({

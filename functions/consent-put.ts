@@ -1,5 +1,5 @@
 import { defineRoute } from '../shared/http/route';
-import { consentBody, consentView } from '../shared/admin/schemas';
+import { consentBody, consentView } from '../shared/admin/contract';
 import { grantConsent } from '../shared/admin/consent';
 
 export const consentPut = defineRoute({

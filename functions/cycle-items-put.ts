@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
 import { putItems } from '../shared/survey/ingest';
-import { itemsBody, itemsView } from '../shared/survey/schemas';
+import { itemsBody, itemsView } from '../shared/survey/contract';
 
 export const cycleItemsPut = defineRoute({
   name: 'cycleItemsPut',

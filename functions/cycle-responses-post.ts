@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
 import { ingestResponses } from '../shared/survey/ingest';
-import { ingestResult, responseSchema } from '../shared/survey/schemas';
+import { ingestResult, responseSchema } from '../shared/survey/contract';
 
 export const cycleResponsesPost = defineRoute({
   name: 'cycleResponsesPost',

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
-import { dataQualityView } from '../shared/admin/schemas';
-import { readDataQuality } from '../shared/admin/settings';
+import { dataQualityView } from '../shared/admin/contract';
+import { readDataQuality } from '../shared/admin/tenant-settings';
 
 export const dataQualityGet = defineRoute({
   name: 'dataQualityGet',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../shared/http/route';
-import { dataQualitySchema, storedDataQuality } from '../shared/admin/schemas';
-import { putDataQuality } from '../shared/admin/settings';
+import { dataQualitySchema, storedDataQuality } from '../shared/storage/tenant-rows';
+import { putDataQuality } from '../shared/admin/tenant-settings';
 
 export const dataQualityPut = defineRoute({
   name: 'dataQualityPut',

@@ -1,5 +1,5 @@
 import { defineRoute } from '../shared/http/route';
-import { rosterUploaded } from '../shared/roster/schemas';
+import { rosterUploaded } from '../shared/roster/contract';
 import { uploadRoster } from '../shared/roster/upload';
 
 export const employeesPut = defineRoute({

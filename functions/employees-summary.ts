@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { rosterSummary } from '../shared/roster/diagnostics';
-import { rosterSummaryView } from '../shared/roster/schemas';
+import { rosterSummaryView } from '../shared/roster/contract';
 
 export const employeesSummaryGet = defineRoute({
   name: 'employeesSummaryGet',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../shared/http/route';
 import { importDiagnostics } from '../shared/roster/diagnostics';
-import { diagnosticsQuery, diagnosticsView } from '../shared/roster/schemas';
+import { diagnosticsQuery, diagnosticsView } from '../shared/roster/contract';
 
 export const importDiagnosticsGet = defineRoute({
   name: 'importDiagnosticsGet',

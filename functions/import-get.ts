@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storedRun } from '../shared/admin/schemas';
+import { storedRun } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
 import { getRun } from '../shared/pipeline/imports';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { retryImport } from '../shared/admin/programs';
-import { runsAccepted } from '../shared/admin/schemas';
+import { runsAccepted } from '../shared/admin/contract';
 import { defineRoute } from '../shared/http/route';
 
 export const importRetry = defineRoute({

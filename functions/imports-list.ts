@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, storedRun } from '../shared/admin/schemas';
+import { idSchema, storedRun } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
 import { listRuns } from '../shared/pipeline/imports';
 

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { purgeInsightsData } from '../shared/admin/settings';
+import { purgeInsightsData } from '../shared/admin/tenant-settings';
 
 export const insightsDataDelete = defineRoute({
   name: 'insightsDataDelete',

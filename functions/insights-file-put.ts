@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exportFileView } from '../shared/admin/schemas';
+import { exportFileView } from '../shared/admin/contract';
 import { uploadInsightsFile } from '../shared/admin/insights-files';
 import { defineRoute } from '../shared/http/route';
 

@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/composition-root';
 import { failPoisonedRun } from '../shared/pipeline/stranded';
-import { poisonQueueOf, queueNames } from '../shared/pipeline/work-queue';
+import { poisonQueueOf, queueNames } from '../shared/work/queues';
 
 // An insights-pull message that was delivered the most times without finishing: its run fails, saying why.
 export async function insightsPullPoison(message: unknown, context: InvocationContext): Promise<void> {

@@ -2,7 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/composition-root';
 import { handleRunMessage } from '../shared/pipeline/queue-handler';
 import { reprocess } from '../shared/pipeline/reprocess';
-import { queueNames, reprocessMessage } from '../shared/pipeline/work-queue';
+import { queueNames, reprocessMessage } from '../shared/work/queues';
 
 export async function insightsReprocess(message: unknown, context: InvocationContext): Promise<void> {
   const services = getServices();

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
-import { storedSource } from '../shared/admin/schemas';
-import { getSource } from '../shared/admin/settings';
+import { storedSource } from '../shared/storage/tenant-rows';
+import { getSource } from '../shared/admin/tenant-settings';
 
 export const insightsSourceGet = defineRoute({
   name: 'insightsSourceGet',

@@ -1,6 +1,7 @@
 import { defineRoute } from '../shared/http/route';
-import { sourceBody, storedSource } from '../shared/admin/schemas';
-import { putSource } from '../shared/admin/settings';
+import { sourceBody } from '../shared/admin/contract';
+import { storedSource } from '../shared/storage/tenant-rows';
+import { putSource } from '../shared/admin/tenant-settings';
 
 export const insightsSourcePut = defineRoute({
   name: 'insightsSourcePut',

@@ -1,6 +1,7 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { idSchema, runsAccepted } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
+import { runsAccepted } from '../shared/admin/contract';
 import { enableProgram } from '../shared/admin/programs';
 
 export const programEnable = defineRoute({

@@ -1,6 +1,7 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { idSchema, programView } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
+import { programView } from '../shared/admin/contract';
 import { getProgram } from '../shared/admin/programs';
 
 export const programGet = defineRoute({

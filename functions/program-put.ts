@@ -1,6 +1,7 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { idSchema, programBody, programView } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
+import { programBody, programView } from '../shared/admin/contract';
 import { putProgram } from '../shared/admin/programs';
 
 export const programPut = defineRoute({

@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { programView } from '../shared/admin/schemas';
+import { programView } from '../shared/admin/contract';
 import { listPrograms } from '../shared/admin/programs';
 
 export const programsList = defineRoute({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
 import { behaviorReport } from '../shared/reports/read';
-import { behaviorReportView } from '../shared/reports/schemas';
+import { behaviorReportView } from '../shared/reports/contract';
 
 export const reportBehaviors = defineRoute({
   name: 'reportBehaviors',

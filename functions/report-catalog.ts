@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../shared/http/route';
 import { reportCatalog } from '../shared/reports/catalog';
-import { catalogView } from '../shared/reports/schemas';
+import { catalogView } from '../shared/reports/contract';
 
 export const reportCatalogGet = defineRoute({
   name: 'reportCatalog',

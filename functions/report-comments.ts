@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
 import { commentReport } from '../shared/reports/read';
-import { commentReportView, filterSchema } from '../shared/reports/schemas';
+import { commentReportView, filterSchema } from '../shared/reports/contract';
 
 export const reportComments = defineRoute({
   name: 'reportComments',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
 import { defineRoute } from '../shared/http/route';
 import { itemReport } from '../shared/reports/read';
-import { filterSchema, itemReportView } from '../shared/reports/schemas';
+import { filterSchema, itemReportView } from '../shared/reports/contract';
 
 export const reportItems = defineRoute({
   name: 'reportItems',

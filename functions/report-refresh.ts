@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getServices } from '../shared/composition-root';
-import { queueNames, reportMessage } from '../shared/pipeline/work-queue';
+import { queueNames, reportMessage } from '../shared/work/queues';
 import { refreshCycleReport } from '../shared/reports/refresh';
 
 // A failure is retried by the host and, after maxDequeueCount tries, the message lands in

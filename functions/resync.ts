@@ -1,5 +1,5 @@
 import { defineRoute } from '../shared/http/route';
-import { runsAccepted } from '../shared/admin/schemas';
+import { runsAccepted } from '../shared/admin/contract';
 import { resync } from '../shared/admin/programs';
 
 export const resyncPost = defineRoute({

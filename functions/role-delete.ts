@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { idSchema } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
 import { deleteRole } from '../shared/admin/roles';
 
 export const roleDelete = defineRoute({

@@ -1,6 +1,7 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { idSchema, roleBody, roleView } from '../shared/admin/schemas';
+import { idSchema } from '../shared/storage/tenant-rows';
+import { roleBody, roleView } from '../shared/admin/contract';
 import { putRole } from '../shared/admin/roles';
 
 export const rolePut = defineRoute({

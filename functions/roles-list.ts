@@ -1,6 +1,6 @@
 import { defineRoute } from '../shared/http/route';
 import { z } from 'zod';
-import { roleView } from '../shared/admin/schemas';
+import { roleView } from '../shared/admin/contract';
 import { listRoles } from '../shared/admin/roles';
 
 export const rolesList = defineRoute({

@@ -1,13 +1,13 @@
 import type { Principal } from '../auth/principal';
 import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
 import { bucketLabels, findMetric, rangeProblems, requireMetric, type Ranges } from '../domain/metrics';
-import { queueNames } from '../pipeline/work-queue';
-import { permissionFlags, storedAttribute, storedRole, type AttributeRole, type StoredAttribute } from './schemas';
-import { applyChange, newRun, newRunId, requireConsent, runRowKey, type AdminDeps } from './tenant-config';
+import { create, permissionFlags, remove, replace, tenantRanges, tenantRows, type AttributeRole, type StoredAttribute } from '../storage/tenant-rows';
+import { applyChange } from '../work/change';
+import { requireConsent } from '../work/consent';
+import type { WorkDeps } from '../work/deps';
+import { newRun, newRunId, runMessage } from '../work/runs';
 
 // Behavioral attributes (SPEC section 7): a metric added once, granted to roles, split by ranges.
-
-const attributeKey = (metricId: string) => `attribute:${metricId}`;
 
 export interface AttributeView {
   metricId: string;
@@ -33,10 +33,10 @@ export function attributeView(attribute: StoredAttribute): AttributeView {
 }
 
 /** The grant rules: at least one role, each once, each configured, and no flag the role itself lacks ("greyed out"). */
-async function checkGrants(deps: AdminDeps, tenantId: string, grants: AttributeRole[]): Promise<void> {
+async function checkGrants(deps: WorkDeps, tenantId: string, grants: AttributeRole[]): Promise<void> {
   const problems: FieldError[] = [];
   if (grants.length === 0) problems.push({ path: 'body.roles', message: 'select at least one role' });
-  const roles = new Map((await deps.store.list(tenantId, 'role:', storedRole)).map((r) => [r.value.roleId, r.value]));
+  const roles = new Map((await deps.store.list(tenantId, tenantRanges.roles)).map((r) => [r.value.roleId, r.value]));
   const seen = new Set<string>();
   grants.forEach((grant, i) => {
     if (seen.has(grant.roleId)) problems.push({ path: `body.roles.${i}.roleId`, message: `role ${grant.roleId} is listed twice` });
@@ -55,56 +55,56 @@ async function checkGrants(deps: AdminDeps, tenantId: string, grants: AttributeR
   if (problems.length > 0) throw ruleViolation(problems);
 }
 
-export async function listAttributes(deps: AdminDeps, principal: Principal): Promise<AttributeView[]> {
-  return (await deps.store.list(principal.tenantId, 'attribute:', storedAttribute)).map((a) => attributeView(a.value));
+export async function listAttributes(deps: WorkDeps, principal: Principal): Promise<AttributeView[]> {
+  return (await deps.store.list(principal.tenantId, tenantRanges.attributes)).map((a) => attributeView(a.value));
 }
 
 /** The attribute, and the ETag of its version (what a later If-Match names). */
-export async function getAttribute(deps: AdminDeps, principal: Principal, metricId: string): Promise<{ view: AttributeView; etag: string }> {
-  const stored = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+export async function getAttribute(deps: WorkDeps, principal: Principal, metricId: string): Promise<{ view: AttributeView; etag: string }> {
+  const stored = await deps.store.get(principal.tenantId, tenantRows.attribute(metricId));
   if (!stored) throw notFound(`Attribute ${metricId}`);
   return { view: attributeView(stored.value), etag: stored.etag };
 }
 
-export async function createAttribute(deps: AdminDeps, principal: Principal, input: { metricId: string; roles: AttributeRole[] }): Promise<AttributeView> {
+export async function createAttribute(deps: WorkDeps, principal: Principal, input: { metricId: string; roles: AttributeRole[] }): Promise<AttributeView> {
   const metric = findMetric(input.metricId);
   if (!metric) throw ruleViolation([{ path: 'body.metricId', message: `unknown metric ${input.metricId} (see GET /api/metrics)` }]);
   await requireConsent(deps, principal.tenantId);
   return applyChange(deps, principal, async () => {
-    if (await deps.store.get(principal.tenantId, attributeKey(metric.id), storedAttribute)) {
+    if (await deps.store.get(principal.tenantId, tenantRows.attribute(metric.id))) {
       throw new DomainError('already-exists', `The metric ${metric.id} is already an attribute; a metric is added once.`);
     }
     await checkGrants(deps, principal.tenantId, input.roles);
     const now = deps.now().toISOString();
     const attribute: StoredAttribute = { metricId: metric.id, roles: input.roles, max: [...metric.defaultMax], customized: false, createdAt: now, updatedAt: now };
     return {
-      writes: [{ op: 'create', rowKey: attributeKey(metric.id), value: attribute }],
+      writes: [create(tenantRows.attribute(metric.id), attribute)],
       audit: { action: 'attribute.create', target: `attribute/${metric.id}`, before: null, after: attribute },
       result: attributeView(attribute),
     };
   });
 }
 
-export async function updateAttributeRoles(deps: AdminDeps, principal: Principal, metricId: string, roles: AttributeRole[], ifMatch?: string): Promise<AttributeView> {
+export async function updateAttributeRoles(deps: WorkDeps, principal: Principal, metricId: string, roles: AttributeRole[], ifMatch?: string): Promise<AttributeView> {
   return applyChange(deps, principal, async () => {
-    const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+    const current = await deps.store.get(principal.tenantId, tenantRows.attribute(metricId));
     if (!current) throw notFound(`Attribute ${metricId}`);
     await checkGrants(deps, principal.tenantId, roles);
     const next: StoredAttribute = { ...current.value, roles, updatedAt: deps.now().toISOString() };
     return {
-      writes: [{ op: 'replace', rowKey: current.rowKey, etag: current.etag, value: next }],
+      writes: [replace(current, next)],
       audit: { action: 'attribute.update', target: `attribute/${metricId}`, before: current.value, after: next },
       result: attributeView(next),
     };
-  }, { rowKey: attributeKey(metricId), ifMatch });
+  }, { row: tenantRows.attribute(metricId), ifMatch });
 }
 
 /** New maxima for the whole company; every stored value of the metric is re-bucketed by the pipeline. */
-export async function setAttributeRanges(deps: AdminDeps, principal: Principal, metricId: string, max: Ranges, ifMatch?: string): Promise<{ runId: string }> {
+export async function setAttributeRanges(deps: WorkDeps, principal: Principal, metricId: string, max: Ranges, ifMatch?: string): Promise<{ runId: string }> {
   const problems = rangeProblems(max, 'body.max');
   if (problems.length > 0) throw ruleViolation(problems);
   return applyChange(deps, principal, async () => {
-    const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+    const current = await deps.store.get(principal.tenantId, tenantRows.attribute(metricId));
     if (!current) throw notFound(`Attribute ${metricId}`);
     const metric = requireMetric(metricId);
     const now = deps.now();
@@ -112,30 +112,30 @@ export async function setAttributeRanges(deps: AdminDeps, principal: Principal, 
     const run = newRun({ runId: newRunId('reb'), kind: 'rebucket', metricId }, now);
     return {
       writes: [
-        { op: 'replace', rowKey: current.rowKey, etag: current.etag, value: next },
-        { op: 'create', rowKey: runRowKey(run.runId), value: run },
+        replace(current, next),
+        create(tenantRows.run(run.runId), run),
       ],
       audit: { action: 'attribute.ranges', target: `attribute/${metricId}`, before: current.value, after: next },
-      messages: [{ queue: queueNames.reprocess, body: { kind: 'rebucket', tenantId: principal.tenantId, runId: run.runId, metricId } }],
+      messages: [runMessage(principal.tenantId, run)],
       result: { runId: run.runId },
     };
-  }, { rowKey: attributeKey(metricId), ifMatch });
+  }, { row: tenantRows.attribute(metricId), ifMatch });
 }
 
 /** Removes the attribute; the pipeline deletes every value imported for it. */
-export async function deleteAttribute(deps: AdminDeps, principal: Principal, metricId: string, ifMatch?: string): Promise<{ runId: string }> {
+export async function deleteAttribute(deps: WorkDeps, principal: Principal, metricId: string, ifMatch?: string): Promise<{ runId: string }> {
   return applyChange(deps, principal, async () => {
-    const current = await deps.store.get(principal.tenantId, attributeKey(metricId), storedAttribute);
+    const current = await deps.store.get(principal.tenantId, tenantRows.attribute(metricId));
     if (!current) throw notFound(`Attribute ${metricId}`);
     const run = newRun({ runId: newRunId('del'), kind: 'delete', metricId }, deps.now());
     return {
       writes: [
-        { op: 'delete', rowKey: current.rowKey },
-        { op: 'create', rowKey: runRowKey(run.runId), value: run },
+        remove(current),
+        create(tenantRows.run(run.runId), run),
       ],
       audit: { action: 'attribute.delete', target: `attribute/${metricId}`, before: current.value, after: null },
-      messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId: principal.tenantId, runId: run.runId, scope: { metricId } } }],
+      messages: [runMessage(principal.tenantId, run)],
       result: { runId: run.runId },
     };
-  }, { rowKey: attributeKey(metricId), ifMatch });
+  }, { row: tenantRows.attribute(metricId), ifMatch });
 }

@@ -1,19 +1,19 @@
 import type { Principal } from '../auth/principal';
 import { ruleViolation } from '../domain/errors';
-import { storedAudit, type StoredAudit } from './schemas';
-import type { AdminDeps } from './tenant-config';
+import { tenantRanges, type StoredAudit } from '../storage/tenant-rows';
+import type { WorkDeps } from '../work/deps';
 
 // The audit log, newest first (row keys count time down), paged by an opaque token: the last row
 // key of the page, base64url-encoded. The tenant always comes from the token, never from the page
 // token, so a forged token can only page within the caller's own log.
 
-export async function listAudit(deps: AdminDeps, principal: Principal, options: { limit: number; continuationToken?: string | undefined }): Promise<{ entries: StoredAudit[]; continuationToken: string | null }> {
+export async function listAudit(deps: WorkDeps, principal: Principal, options: { limit: number; continuationToken?: string | undefined }): Promise<{ entries: StoredAudit[]; continuationToken: string | null }> {
   let after: string | undefined;
   if (options.continuationToken !== undefined) {
     after = Buffer.from(options.continuationToken, 'base64url').toString('utf8');
     if (!/^audit:\d{13}:[0-9a-f-]{36}$/.test(after)) throw ruleViolation([{ path: 'query.continuationToken', message: 'is not a token this API returned' }]);
   }
-  const rows = await deps.store.list(principal.tenantId, 'audit:', storedAudit, { after, limit: options.limit + 1 });
+  const rows = await deps.store.list(principal.tenantId, tenantRanges.audit, { after, limit: options.limit + 1 });
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return {

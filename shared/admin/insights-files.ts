@@ -4,14 +4,15 @@ import { ColumnError, resolveColumns } from '../domain/person-rows';
 import { exportFileNameProblem, type ExportFile, type ExportFileStore } from '../insights/export-files';
 import { exportHeaders } from '../insights/file-source';
 import { SourceError } from '../insights/source';
-import { storedSource } from './schemas';
-import { applyChange, type AdminDeps } from './tenant-config';
+import { tenantRows } from '../storage/tenant-rows';
+import { applyChange } from '../work/change';
+import type { WorkDeps } from '../work/deps';
 
 // The Glint Administrator's own person-query exports (the file source), uploaded, listed and deleted
 // through the API, so no organization needs the operator to copy files. An upload is checked for the
 // columns an import needs before it is kept.
 
-export interface InsightsFilesDeps extends AdminDeps {
+export interface InsightsFilesDeps extends WorkDeps {
   files: ExportFileStore;
 }
 
@@ -25,7 +26,7 @@ function checkName(name: string): void {
 export async function uploadInsightsFile(deps: InsightsFilesDeps, principal: Principal, name: string, body: AsyncIterable<Buffer>): Promise<{ file: ExportFile; created: boolean }> {
   checkName(name);
   const { tenantId } = principal;
-  const [source, existing] = await Promise.all([deps.store.get(tenantId, 'source', storedSource), deps.files.list(tenantId)]);
+  const [source, existing] = await Promise.all([deps.store.get(tenantId, tenantRows.source), deps.files.list(tenantId)]);
   // Checked with the key column the import will use: the configured one, else the source's default.
   const employeeKeyColumn = source?.value.employeeKeyColumn ?? defaultEmployeeKeyColumn;
   const accept = async (head: Buffer, complete: boolean) => {

@@ -1,17 +1,15 @@
-import { cycleStateKey, storedAttribute, storedCycleState, storedProgram, storedRun, type StoredAttribute, type StoredCycleState, type StoredRun } from '../admin/schemas';
-import { importRunId, newRun, newRunId, runRowKey } from '../admin/tenant-config';
-import { importMessage, importRun } from '../admin/programs';
-import { getDataQualityRules } from '../admin/settings';
-import { defaultDataQualityRules, sameEffect } from '../domain/data-quality';
 import { bucketOf } from '../domain/aggregation';
-import { cycleSundays } from '../domain/weeks';
+import { defaultDataQualityRules, sameEffect } from '../domain/data-quality';
+import { create, put, remove, tenantRanges, tenantRows, type StoredAttribute, type StoredCycleState, type StoredRun } from '../storage/tenant-rows';
 import type { Stored, Write } from '../storage/tenant-store';
 import type { EmployeeValues, RunScope } from '../storage/values-store';
-import { reportRefreshWrite } from '../reports/refresh-request';
-import type { PipelineDeps } from './deps';
+import { consentGranted } from '../work/consent';
+import { runDataDeletion, type BucketMessage, type QueuedMessage } from '../work/queues';
+import { reportRefreshWrite } from '../work/report-refresh';
+import { cancelRun, changeRun, dataRunId, finalAfter, importMessage, importRun, importRunId, isFinished, newRun, newRunId, runMessage, type RunChange } from '../work/runs';
+import { getDataQualityRules } from '../work/tenant-settings';
 import { chunksDone, markChunkDone } from './chunk-progress';
-import { cancelRun, changeRun, consentGranted, dataRunId, isFinished, type RunChange } from './runs';
-import { queueNames, runDataDeletion, type BucketMessage, type QueuedMessage } from './work-queue';
+import type { PipelineDeps } from './deps';
 
 // insights-bucket: bucket one chunk of employees with the current ranges, write them to Table Storage
 // (entity group transactions per partition), and count the chunk done once. The last chunk completes
@@ -23,9 +21,9 @@ export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): P
   // One round of reads, then the chunk's one write, then one round of reads that makes sure no
   // deletion was accepted meanwhile (see afterWrite).
   const [run, attributes, program] = await Promise.all([
-    deps.store.get(tenantId, runRowKey(runId), storedRun),
-    deps.store.list(tenantId, 'attribute:', storedAttribute),
-    deps.store.get(tenantId, `program:${message.programId}`, storedProgram),
+    deps.store.get(tenantId, tenantRows.run(runId)),
+    deps.store.list(tenantId, tenantRanges.attributes),
+    deps.store.get(tenantId, tenantRows.program(message.programId)),
   ]);
   // A chunk of an earlier attempt, or of a run that ended, writes nothing.
   if (!run || isFinished(run.value) || run.value.attempt !== message.attempt) return;
@@ -74,9 +72,9 @@ export async function bucketChunk(deps: PipelineDeps, message: BucketMessage): P
 async function afterWrite(deps: PipelineDeps, message: BucketMessage, scope: RunScope, written: EmployeeValues[]): Promise<boolean> {
   const { tenantId, runId } = message;
   const [run, consent, attributes] = await Promise.all([
-    deps.store.get(tenantId, runRowKey(runId), storedRun),
+    deps.store.get(tenantId, tenantRows.run(runId)),
     consentGranted(deps, tenantId),
-    deps.store.list(tenantId, 'attribute:', storedAttribute),
+    deps.store.list(tenantId, tenantRanges.attributes),
   ]);
   // A run that succeeded meanwhile (this chunk was a duplicate) keeps what this chunk wrote: the same values.
   const stopped = run === undefined || run.value.attempt !== message.attempt || run.value.status === 'failed' || run.value.status === 'cancelled';
@@ -110,13 +108,13 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
   const cycleId = run.cycleId as string;
   const runDate = run.runDate as string;
   // The chunk counts are done with once the run is.
-  const writes: Write[] = progressRowKeys.map((rowKey): Write => ({ op: 'delete', rowKey }));
+  const writes: Write[] = progressRowKeys.map((rowKey) => remove({ rowKey }));
   const messages: QueuedMessage[] = [];
   const supersede = (runId: string) => messages.push(runDataDeletion(tenantId, runId, { programId, cycleId, runId }));
 
   const [state, program, refresh, rules] = await Promise.all([
-    deps.store.get(tenantId, cycleStateKey(programId, cycleId), storedCycleState),
-    deps.store.get(tenantId, `program:${programId}`, storedProgram),
+    deps.store.get(tenantId, tenantRows.cycleState(programId, cycleId)),
+    deps.store.get(tenantId, tenantRows.program(programId)),
     reportRefreshWrite(deps, tenantId, { programId, cycleId }),
     getDataQualityRules(deps, tenantId),
   ]);
@@ -129,10 +127,10 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
       cycleId,
       currentRunId: runData,
       currentRunDate: runDate,
-      final: (state?.value.final ?? false) || (cycle !== undefined && runDate >= cycleSundays(cycle).last),
+      final: (state?.value.final ?? false) || (cycle !== undefined && finalAfter(cycle, runDate)),
       updatedAt: now,
     };
-    writes.push(state ? { op: 'replace', rowKey: state.rowKey, etag: state.etag, value: next } : { op: 'create', rowKey: cycleStateKey(programId, cycleId), value: next });
+    writes.push(put(tenantRows.cycleState(programId, cycleId), state, next));
     if (state && state.value.currentRunId !== runData) supersede(state.value.currentRunId);
     // The cycle's reports now read this run's buckets.
     writes.push(refresh.write);
@@ -140,7 +138,7 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
     // The data-quality rules changed while the run worked: the cycle is imported again under the new ones.
     if (cycle && !sameEffect(run.dataQuality?.rules ?? defaultDataQualityRules, rules)) {
       const reimport = importRun(tenantId, programId, cycle, runDate, deps.now(), importRunId(tenantId, programId, cycleId, runDate, `data-quality change ${now}`));
-      writes.push({ op: 'create', rowKey: runRowKey(reimport.runId), value: reimport });
+      writes.push(create(tenantRows.run(reimport.runId), reimport));
       messages.push(importMessage(tenantId, reimport));
     }
   }
@@ -148,8 +146,8 @@ export async function completeRun(deps: PipelineDeps, tenantId: string, run: Sto
   for (const attribute of attributes) {
     if (run.startedAt && attribute.value.updatedAt > run.startedAt) {
       const rebucket = newRun({ runId: newRunId('reb'), kind: 'rebucket', metricId: attribute.value.metricId }, deps.now());
-      writes.push({ op: 'create', rowKey: runRowKey(rebucket.runId), value: rebucket });
-      messages.push({ queue: queueNames.reprocess, body: { kind: 'rebucket', tenantId, runId: rebucket.runId, metricId: attribute.value.metricId } });
+      writes.push(create(tenantRows.run(rebucket.runId), rebucket));
+      messages.push(runMessage(tenantId, rebucket));
     }
   }
   return { run: done, writes, messages };

@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import { storedRun } from '../admin/schemas';
-import { runRowKey, type AdminDeps } from '../admin/tenant-config';
-import { dataRunId, isFinished } from './runs';
+import { remove, tenantRanges, tenantRows, type StoredChunkProgress } from '../storage/tenant-rows';
+import { updateRow } from '../work/change';
+import type { WorkDeps } from '../work/deps';
+import { dataRunId, isFinished } from '../work/runs';
 
 // Which bucket chunks of an import run are done. A 100,000-employee run has hundreds of chunks and
 // 16 handlers finish them at once; counting them in the run's own row made every handler fight over
@@ -12,11 +12,6 @@ import { dataRunId, isFinished } from './runs';
 
 export const progressRows = 16;
 
-const storedChunkProgress = z.object({ done: z.string(), count: z.number().int().min(0) });
-type ChunkProgress = z.infer<typeof storedChunkProgress>;
-
-const prefixOf = (runId: string) => `chunks:${runId}:`;
-const rowKeyOf = (runId: string, index: number) => `${prefixOf(runId)}${(index % progressRows).toString(16).padStart(2, '0')}`;
 const bitOf = (index: number) => Math.floor(index / progressRows);
 
 function hasBit(bits: string, bit: number): boolean {
@@ -42,11 +37,11 @@ const rowShare = (total: number, index: number) => {
  * Marks a chunk done (once, however often it is delivered). Returns whether its row is now full:
  * only then can the run be complete, so only then is it worth counting every row.
  */
-export async function markChunkDone(deps: AdminDeps, tenantId: string, run: { runId: string; attempt: number }, index: number, total: number): Promise<boolean> {
+export async function markChunkDone(deps: WorkDeps, tenantId: string, run: { runId: string; attempt: number }, index: number, total: number): Promise<boolean> {
   // Counted per attempt: a fresh attempt of a run counts its chunks anew.
-  const rowKey = rowKeyOf(dataRunId(run), index);
+  const ref = tenantRows.chunkProgress(dataRunId(run), index % progressRows);
   let created = false;
-  const row = await deps.store.update(tenantId, rowKey, storedChunkProgress, (current): ChunkProgress | undefined => {
+  const row = await updateRow(deps, tenantId, ref, (current): StoredChunkProgress | undefined => {
     if (current && hasBit(current.value.done, bitOf(index))) return undefined;
     created = current === undefined;
     return { done: withBit(current?.value.done ?? '', bitOf(index)), count: (current?.value.count ?? 0) + 1 };
@@ -56,9 +51,9 @@ export async function markChunkDone(deps: AdminDeps, tenantId: string, run: { ru
   // cannot complete without every row, so a row this call created belongs to a finished run only if
   // the run finished before it: then it goes again.
   if (created) {
-    const current = await deps.store.get(tenantId, runRowKey(run.runId), storedRun);
+    const current = await deps.store.get(tenantId, tenantRows.run(run.runId));
     if (!current || isFinished(current.value) || current.value.attempt !== run.attempt) {
-      await deps.store.commit(tenantId, [{ op: 'delete', rowKey }]);
+      await deps.store.commit(tenantId, [remove(ref)]);
       return false;
     }
   }
@@ -66,7 +61,7 @@ export async function markChunkDone(deps: AdminDeps, tenantId: string, run: { ru
 }
 
 /** How many chunks are done, and the rows that say so (to delete with the run's completion). */
-export async function chunksDone(deps: AdminDeps, tenantId: string, runId: string): Promise<{ done: number; rowKeys: string[] }> {
-  const rows = await deps.store.list(tenantId, prefixOf(runId), storedChunkProgress);
+export async function chunksDone(deps: WorkDeps, tenantId: string, runId: string): Promise<{ done: number; rowKeys: string[] }> {
+  const rows = await deps.store.list(tenantId, tenantRanges.chunkProgress(runId));
   return { done: rows.reduce((sum, row) => sum + row.value.count, 0), rowKeys: rows.map((row) => row.rowKey) };
 }

@@ -1,7 +1,7 @@
-import type { DataQualityFigures } from '../admin/schemas';
 import type { Aggregate, WindowAggregator } from '../domain/aggregation';
 import { anyRuleEnabled, dataQualityMetricId, findHolidayWeeks, judgePerson, type DataQualityRules, type PersonVerdict, type WeekTotal } from '../domain/data-quality';
 import { addDays } from '../domain/weeks';
+import type { DataQualityFigures } from '../storage/tenant-rows';
 
 // The pull's employees after the tenant's data-quality rules (domain/data-quality.ts): read from the
 // aggregator the pull already filled, so the feed is read once. The rules need every person's weekly

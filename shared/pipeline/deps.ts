@@ -1,13 +1,8 @@
-import type { StoredSource } from '../admin/schemas';
-import type { RosterDeps } from '../roster/roster-store';
-import type { PagedStore } from '../storage/paged-store';
 import type { PersonQuerySource } from '../insights/source';
-import type { ValuesStore } from '../storage/values-store';
+import type { StoredSource } from '../storage/tenant-rows';
+import type { DataDeps } from '../work/deps';
 
-export interface PipelineDeps extends RosterDeps {
-  values: ValuesStore;
-  /** The Insights persons of each import run (person-index.ts). */
-  persons: PagedStore;
+export interface PipelineDeps extends DataDeps {
   openSource(tenantId: string, source: StoredSource): PersonQuerySource;
   /** What one pull may read at most (rows) and for how long. */
   pullLimits: { maxRows: number; maxSeconds: number };

@@ -1,18 +1,19 @@
-import { storedAttribute, storedProgram, storedSource, type StoredRun, type StoredSource } from '../admin/schemas';
-import { SourceError } from '../insights/source';
 import { WindowAggregator, type Aggregate } from '../domain/aggregation';
-import { PermanentRunError, type PipelineDeps } from './deps';
-import { cancelRun, changeRun, consentGranted, dataRunId, isFinished } from './runs';
-import { deletePersonIndex, writePersonIndex } from './person-index';
-import { readRoster } from '../roster/roster-store';
-import { runMatchCounts } from '../roster/run-counts';
+import { SourceError } from '../insights/source';
+import { deletePersonIndex, writePersonIndex } from '../storage/person-index';
+import { readRoster } from '../storage/roster-store';
 import { maxBatch } from '../storage/table-support';
+import { tenantRanges, tenantRows, type StoredRun, type StoredSource } from '../storage/tenant-rows';
 import { shardCount, shardOf } from '../storage/values-store';
-import { maxEncodedBytes, queueNames, type BucketMessage, type PullMessage, type QueuedMessage } from './work-queue';
+import { consentGranted } from '../work/consent';
+import { maxEncodedBytes, queueNames, type BucketMessage, type PullMessage, type QueuedMessage } from '../work/queues';
+import { cancelRun, changeRun, dataRunId, isFinished, startRun } from '../work/runs';
+import { getConfidentiality, getDataQualityRules } from '../work/tenant-settings';
 import { completeRun } from './bucket';
-import { readWindow } from './read-window';
 import { cleanWindow, readMetricIds, type CleanedWindow } from './cleaned-window';
-import { getConfidentiality, getDataQualityRules } from '../admin/settings';
+import { PermanentRunError, type PipelineDeps } from './deps';
+import { runMatchCounts } from './match-counts';
+import { readWindow } from './read-window';
 
 // insights-pull: stream the tenant's person query page by page, keep the rows of the run's 12-week
 // window, aggregate per employee, and hand the employees on to insights-bucket in chunks that fit a
@@ -24,20 +25,18 @@ const maxChunkJsonBytes = Math.floor((maxEncodedBytes * 3) / 4) - 2048;
 
 export async function pull(deps: PipelineDeps, message: PullMessage): Promise<void> {
   const { tenantId, runId } = message;
-  const started = await changeRun(deps, tenantId, runId, (run) =>
-    isFinished(run) || run.attempt !== message.attempt ? null : { run: { ...run, status: 'running', startedAt: run.startedAt ?? deps.now().toISOString() } },
-  );
   // A message of an earlier attempt of the run has nothing left to do.
-  if (!started || isFinished(started) || started.attempt !== message.attempt) return;
+  const started = await startRun(deps, tenantId, runId, (run) => run.attempt === message.attempt);
+  if (!started) return;
   if (!(await consentGranted(deps, tenantId))) {
     await cancelRun(deps, tenantId, runId, 'consent revoked');
     return;
   }
 
   const [program, attributes, source, rules, confidentiality] = await Promise.all([
-    deps.store.get(tenantId, `program:${message.programId}`, storedProgram),
-    deps.store.list(tenantId, 'attribute:', storedAttribute),
-    deps.store.get(tenantId, 'source', storedSource),
+    deps.store.get(tenantId, tenantRows.program(message.programId)),
+    deps.store.list(tenantId, tenantRanges.attributes),
+    deps.store.get(tenantId, tenantRows.source),
     getDataQualityRules(deps, tenantId),
     getConfidentiality(deps, tenantId),
   ]);

@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors';
 import { ColumnError } from '../domain/person-rows';
 import { SourceError } from '../insights/source';
 import { PermanentRunError, type PipelineDeps } from './deps';
-import { failRun } from './runs';
+import { failRun } from '../work/runs';
 
 // What every pipeline queue function does around its work: validate the message, and decide what a
 // failure means. A failure that cannot heal (bad configuration, a refused source, unreadable columns)

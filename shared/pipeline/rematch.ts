@@ -1,14 +1,15 @@
 import type { Principal } from '../auth/principal';
-import { reimportRuns } from '../admin/programs';
-import { storedCycleState, storedRun, type StoredRun } from '../admin/schemas';
-import { applyChange } from '../admin/tenant-config';
-import { requestReportRefresh, type CycleRef } from '../reports/refresh-request';
-import { readRoster } from '../roster/roster-store';
-import { runMatchCounts } from '../roster/run-counts';
+import { readPersonIndex } from '../storage/person-index';
+import { readRoster } from '../storage/roster-store';
+import { tenantRanges, type StoredRun } from '../storage/tenant-rows';
+import { applyChange } from '../work/change';
+import { consentGranted } from '../work/consent';
+import type { ReprocessMessage } from '../work/queues';
+import { reimportRuns } from '../work/reimport';
+import { requestReportRefresh, type CycleRef } from '../work/report-refresh';
+import { changeRun, dataRunId, isFinished, runIdOfData } from '../work/runs';
 import type { PipelineDeps } from './deps';
-import { readPersonIndex } from './person-index';
-import { changeRun, consentGranted, dataRunId, isFinished, runIdOfData } from './runs';
-import type { ReprocessMessage } from './work-queue';
+import { runMatchCounts } from './match-counts';
 
 // The resync that happens by itself (issue 15; the seed's "expect this resync to happen automatically"):
 // after a new roster, every imported cycle is matched again from the Insights persons its current run
@@ -28,7 +29,7 @@ export async function rematch(deps: PipelineDeps, message: RematchMessage): Prom
   // Always the current roster: a rematch of a roster replaced since does the newer one's work, which
   // its own rematch then repeats to the same result.
   const roster = await readRoster(deps, tenantId);
-  const [states, runs] = await Promise.all([deps.store.list(tenantId, 'cycle:', storedCycleState), deps.store.list(tenantId, 'run:', storedRun)]);
+  const [states, runs] = await Promise.all([deps.store.list(tenantId, tenantRanges.cycleStates()), deps.store.list(tenantId, tenantRanges.runs)]);
   const byId = new Map(runs.map((r) => [r.value.runId, r.value]));
   const targets: { run: StoredRun; dataId: string; cycle: CycleRef | null }[] = states.flatMap(({ value: state }) => {
     const run = byId.get(runIdOfData(state.currentRunId));

@@ -1,13 +1,13 @@
-import { storedAttribute, storedCycleState, storedRun } from '../admin/schemas';
 import { bucketOf } from '../domain/aggregation';
 import { metricCatalog } from '../domain/metrics';
-import type { Write } from '../storage/tenant-store';
+import { deletePersonIndex } from '../storage/person-index';
+import { remove, tenantRanges, tenantRows } from '../storage/tenant-rows';
 import type { RunScope } from '../storage/values-store';
-import { cyclesWithReports, requestReportRefresh } from '../reports/refresh-request';
+import { consentGranted } from '../work/consent';
+import type { ReprocessMessage } from '../work/queues';
+import { cyclesWithReports, requestReportRefresh } from '../work/report-refresh';
+import { cancelInFlight, cancelRun, dataRunId, startRun, succeedRun } from '../work/runs';
 import type { PipelineDeps } from './deps';
-import { cancelInFlight, cancelRun, changeRun, consentGranted, dataRunId, isFinished } from './runs';
-import type { ReprocessMessage } from './work-queue';
-import { deletePersonIndex } from './person-index';
 import { rematch } from './rematch';
 
 // insights-reprocess: work on stored values without pulling again (SPEC sections 7 and 11):
@@ -24,10 +24,7 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
     await deleteRunData(deps, { tenantId, ...message.scope.supersededRun });
     return;
   }
-  const started = await changeRun(deps, tenantId, message.runId, (run) =>
-    isFinished(run) ? null : { run: { ...run, status: 'running', startedAt: run.startedAt ?? deps.now().toISOString() } },
-  );
-  if (!started || isFinished(started)) return;
+  if (!(await startRun(deps, tenantId, message.runId))) return;
 
   if (message.kind === 'rematch') {
     await rematch(deps, message);
@@ -56,7 +53,7 @@ export async function reprocess(deps: PipelineDeps, message: ReprocessMessage): 
     const cycles = (await cyclesWithReports(deps, tenantId)).filter((c) => programId === undefined || c.programId === programId);
     await requestReportRefresh(deps, tenantId, cycles, ['*']);
   }
-  await changeRun(deps, tenantId, message.runId, (run) => (isFinished(run) ? null : { run: { ...run, status: 'succeeded', finishedAt: deps.now().toISOString() } }));
+  await succeedRun(deps, tenantId, message.runId);
 }
 
 /** What an import run's attempt stored: its values and the persons it read (person-index.ts). */
@@ -67,12 +64,12 @@ async function deleteRunData(deps: PipelineDeps, scope: RunScope): Promise<void>
 
 /** The runs whose data reports read: one per imported cycle. */
 async function currentRuns(deps: PipelineDeps, tenantId: string, programId?: string): Promise<RunScope[]> {
-  const states = await deps.store.list(tenantId, programId ? `cycle:${programId}:` : 'cycle:', storedCycleState);
+  const states = await deps.store.list(tenantId, tenantRanges.cycleStates(programId));
   return states.map(({ value }) => ({ tenantId, programId: value.programId, cycleId: value.cycleId, runId: value.currentRunId }));
 }
 
 async function rebucket(deps: PipelineDeps, tenantId: string, metricId: string): Promise<void> {
-  const attribute = await deps.store.get(tenantId, `attribute:${metricId}`, storedAttribute);
+  const attribute = await deps.store.get(tenantId, tenantRows.attribute(metricId));
   if (!attribute) return; // deleted since: its values are being deleted, nothing to re-bucket
   for (const scope of await currentRuns(deps, tenantId)) {
     const changed: { employeeKey: string; bucket: 1 | 2 | 3 | 4 }[] = [];
@@ -88,7 +85,7 @@ async function rebucket(deps: PipelineDeps, tenantId: string, metricId: string):
 
 /** The partitions every attempt of every import run of the tenant (or of one program) may have written. */
 async function importPartitions(deps: PipelineDeps, tenantId: string, programId?: string): Promise<RunScope[]> {
-  const runs = (await deps.store.list(tenantId, 'run:', storedRun)).filter(
+  const runs = (await deps.store.list(tenantId, tenantRanges.runs)).filter(
     (r) => r.value.kind === 'import' && r.value.programId !== null && r.value.cycleId !== null && (programId === undefined || r.value.programId === programId),
   );
   return runs.flatMap(({ value: run }) =>
@@ -99,8 +96,8 @@ async function importPartitions(deps: PipelineDeps, tenantId: string, programId?
 /** Deletes the data of every import run (of one program, or of the tenant) and forgets the cycles' current runs. */
 async function deleteImportedData(deps: PipelineDeps, tenantId: string, programId: string | undefined): Promise<void> {
   for (const scope of await importPartitions(deps, tenantId, programId)) await deleteRunData(deps, scope);
-  const states = await deps.store.list(tenantId, programId ? `cycle:${programId}:` : 'cycle:', storedCycleState);
+  const states = await deps.store.list(tenantId, tenantRanges.cycleStates(programId));
   for (let i = 0; i < states.length; i += 100) {
-    await deps.store.commit(tenantId, states.slice(i, i + 100).map((s): Write => ({ op: 'delete', rowKey: s.rowKey })));
+    await deps.store.commit(tenantId, states.slice(i, i + 100).map(remove));
   }
 }

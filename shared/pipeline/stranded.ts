@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { storedRun, type StoredRun } from '../admin/schemas';
-import { importMessage } from '../admin/programs';
 import { runLimited } from '../storage/table-support';
+import { tenantRanges, tenantRows, type StoredRun } from '../storage/tenant-rows';
+import { queueNames } from '../work/queues';
+import { failRun, runMessage } from '../work/runs';
 import type { PipelineDeps } from './deps';
 import { maxDequeueCount } from './queue-handler';
-import { failRun } from './runs';
-import { queueNames, type QueuedMessage } from './work-queue';
 
 // No run is stranded (README "Data lifecycle"). A handler whose process dies (killed, out of memory,
 // timed out) never reaches the code that fails its run on the last try: its message simply lands in
@@ -38,24 +37,15 @@ export interface SweepLimits {
   staleAfterSeconds: number;
 }
 
-/** The message that moves a queued run, rebuilt from the run itself (runs are their own outbox). */
-export function messageOf(tenantId: string, run: StoredRun): QueuedMessage {
-  if (run.kind === 'import') return importMessage(tenantId, run);
-  if (run.kind === 'rebucket') return { queue: queueNames.reprocess, body: { kind: 'rebucket', tenantId, runId: run.runId, metricId: run.metricId as string } };
-  if (run.kind === 'rematch') return { queue: queueNames.reprocess, body: { kind: 'rematch', tenantId, runId: run.runId } };
-  const scope = run.metricId !== null ? { metricId: run.metricId } : run.programId !== null ? { programId: run.programId } : { all: true as const };
-  return { queue: queueNames.reprocess, body: { kind: 'delete', tenantId, runId: run.runId, scope } };
-}
-
 export async function sweepTenant(deps: PipelineDeps, tenantId: string, limits: SweepLimits): Promise<{ resent: number; failed: number }> {
   const now = deps.now().getTime();
   const age = (iso: string | null) => (iso === null ? 0 : (now - Date.parse(iso)) / 1000);
   let resent = 0;
   let failed = 0;
-  for (const { value: run } of await deps.store.list(tenantId, 'run:', storedRun)) {
+  for (const { value: run } of await deps.store.list(tenantId, tenantRanges.runs)) {
     if (run.status === 'queued' && age(run.queuedAt) > limits.resendAfterSeconds) {
       // Sending twice is harmless: every handler does nothing for a run that moved on.
-      await deps.queues.send(messageOf(tenantId, run));
+      await deps.queues.send(runMessage(tenantId, run));
       resent++;
     } else if (run.status === 'running' && age(run.startedAt) > limits.staleAfterSeconds) {
       await failRun(deps, tenantId, run.runId, `no step of this run finished for ${Math.round(limits.staleAfterSeconds / 60)} minutes (its work was lost); retry the import`);
@@ -67,7 +57,7 @@ export async function sweepTenant(deps: PipelineDeps, tenantId: string, limits: 
 
 export async function sweepAll(deps: PipelineDeps, limits: SweepLimits, concurrency = 16): Promise<{ resent: number; failed: number }> {
   const totals = { resent: 0, failed: 0 };
-  await runLimited(await deps.store.tenantsWith('consent'), concurrency, async (tenantId) => {
+  await runLimited(await deps.store.tenantsWith(tenantRows.consent), concurrency, async (tenantId) => {
     const { resent, failed } = await sweepTenant(deps, tenantId, limits);
     totals.resent += resent;
     totals.failed += failed;

@@ -1,8 +1,7 @@
 import type { Principal } from '../auth/principal';
-import { permissionFlags, storedAttribute, storedProgram, type Permissions } from '../admin/schemas';
-import type { AdminDeps } from '../admin/tenant-config';
 import { requireMetric } from '../domain/metrics';
-import { itemsKey, storedItems } from '../survey/schemas';
+import { permissionFlags, tenantRanges, tenantRows, type Permissions } from '../storage/tenant-rows';
+import type { WorkDeps } from '../work/deps';
 import { mayUse } from './read';
 
 // What a report reader may open (SPEC section 13): report users cannot list attributes or programs
@@ -15,12 +14,12 @@ export interface CatalogView {
   programs: { programId: string; name: string; cycles: { cycleId: string; name: string; startDate: string; endDate: string; items: { itemId: string; label: string; text: string }[] }[] }[];
 }
 
-export async function reportCatalog(deps: AdminDeps, principal: Principal): Promise<CatalogView> {
+export async function reportCatalog(deps: WorkDeps, principal: Principal): Promise<CatalogView> {
   const { tenantId } = principal;
   const [attributes, programs, items] = await Promise.all([
-    deps.store.list(tenantId, 'attribute:', storedAttribute),
-    deps.store.list(tenantId, 'program:', storedProgram),
-    deps.store.list(tenantId, 'items:', storedItems),
+    deps.store.list(tenantId, tenantRanges.attributes),
+    deps.store.list(tenantId, tenantRanges.programs),
+    deps.store.list(tenantId, tenantRanges.items),
   ]);
   const usable = attributes
     .map(({ value }) => {
@@ -31,7 +30,7 @@ export async function reportCatalog(deps: AdminDeps, principal: Principal): Prom
     .filter((a) => permissionFlags.some((flag) => a[flag]));
   // Someone who may use no attribute has no report to read, so no program is listed either.
   if (usable.length === 0) return { attributes: [], programs: [] };
-  const itemsOf = new Map(items.map(({ value }) => [itemsKey(value.programId, value.cycleId), value.items]));
+  const itemsOf = new Map(items.map(({ rowKey, value }) => [rowKey, value.items]));
   return {
     attributes: usable,
     programs: programs
@@ -41,7 +40,7 @@ export async function reportCatalog(deps: AdminDeps, principal: Principal): Prom
         name: value.name,
         cycles: value.cycles.map((cycle) => ({
           ...cycle,
-          items: (itemsOf.get(itemsKey(value.programId, cycle.cycleId)) ?? []).map(({ itemId, label, text }) => ({ itemId, label, text })),
+          items: (itemsOf.get(tenantRows.items(value.programId, cycle.cycleId).key) ?? []).map(({ itemId, label, text }) => ({ itemId, label, text })),
         })),
       })),
   };

@@ -1,17 +1,17 @@
 import type { Principal } from '../auth/principal';
-import { storedAttribute, storedConsent, storedProgram, type Permissions, type StoredAttribute } from '../admin/schemas';
-import { getConfidentiality } from '../admin/settings';
-import type { AdminDeps } from '../admin/tenant-config';
 import { DomainError, notFound } from '../domain/errors';
 import { bucketLabels } from '../domain/metrics';
+import { tenantRows, type Permissions, type StoredAttribute, type StoredAttributeReport, type StoredReportState } from '../storage/tenant-rows';
+import { consentGranted, consentRequired } from '../work/consent';
+import type { WorkDeps } from '../work/deps';
+import { getConfidentiality } from '../work/tenant-settings';
 import type { ReportCommentStore } from './comment-store';
-import { attributeReportKey, reportStateKey, storedAttributeReport, storedReportState, type StoredAttributeReport, type StoredReportState } from './schemas';
 
 // The report routes (SPEC section 13): who may see which attribute's report, and the stored, already
 // decided report itself. Every number served comes from the report job, which only stores what
 // confidentiality allows; these functions add the labels and check permissions and freshness.
 
-export interface ReportReadDeps extends AdminDeps {
+export interface ReportReadDeps extends WorkDeps {
   reportComments: ReportCommentStore;
 }
 
@@ -30,24 +30,22 @@ interface LoadedReport {
   labels: string[];
 }
 
-async function loadReport(deps: AdminDeps, principal: Principal, programId: string, cycleId: string, metricId: string, permission: keyof Permissions): Promise<LoadedReport> {
+async function loadReport(deps: WorkDeps, principal: Principal, programId: string, cycleId: string, metricId: string, permission: keyof Permissions): Promise<LoadedReport> {
   const { tenantId } = principal;
-  const [attribute, consent, settings, state, report] = await Promise.all([
-    deps.store.get(tenantId, `attribute:${metricId}`, storedAttribute),
-    deps.store.get(tenantId, 'consent', storedConsent),
+  const [attribute, consented, settings, state, report] = await Promise.all([
+    deps.store.get(tenantId, tenantRows.attribute(metricId)),
+    consentGranted(deps, tenantId),
     getConfidentiality(deps, tenantId),
-    deps.store.get(tenantId, reportStateKey(programId, cycleId), storedReportState),
-    deps.store.get(tenantId, attributeReportKey(programId, cycleId, metricId), storedAttributeReport),
+    deps.store.get(tenantId, tenantRows.reportState(programId, cycleId)),
+    deps.store.get(tenantId, tenantRows.attributeReport(programId, cycleId, metricId)),
   ]);
   if (!attribute) throw notFound(`Attribute ${metricId}`);
   if (!mayUse(principal, attribute.value, permission)) {
     throw new DomainError('forbidden', `None of your roles may use attribute ${metricId} in ${permission === 'reportSections' ? 'report sections' : permission === 'reportFilters' ? 'report filters' : 'comment filters'}.`);
   }
-  if (consent?.value.status !== 'granted') {
-    throw new DomainError('consent-required', 'Viva Insights data is not shared with Glint: a Global Administrator must consent first (PUT /api/consent).');
-  }
+  if (!consented) throw consentRequired();
   if (!state || !report || state.value.unavailable !== null) {
-    const program = await deps.store.get(tenantId, `program:${programId}`, storedProgram);
+    const program = await deps.store.get(tenantId, tenantRows.program(programId));
     if (!program?.value.cycles.some((c) => c.cycleId === cycleId)) throw notFound(`Cycle ${cycleId} of program ${programId}`);
     const reason = state?.value.unavailable ?? (state && state.value.computedSeq < state.value.requestedSeq ? 'it is being computed' : `no report has been computed for attribute ${metricId} yet (it needs survey responses and an import run that includes the attribute)`);
     throw new DomainError('report-unavailable', `There is no report for cycle ${cycleId} of program ${programId}: ${reason}.`);
@@ -76,7 +74,7 @@ function groupView(loaded: LoadedReport, group: Group) {
 const meta = (loaded: LoadedReport, programId: string, cycleId: string) => ({ programId, cycleId, metricId: loaded.report.metricId, computedAt: loaded.state.computedAt ?? '' });
 
 /** GET …/behaviors/{metricId}: every group of one attribute (report sections). */
-export async function behaviorReport(deps: AdminDeps, principal: Principal, programId: string, cycleId: string, metricId: string) {
+export async function behaviorReport(deps: WorkDeps, principal: Principal, programId: string, cycleId: string, metricId: string) {
   const loaded = await loadReport(deps, principal, programId, cycleId, metricId, 'reportSections');
   return { ...meta(loaded, programId, cycleId), groups: loaded.report.groups.map((g) => groupView(loaded, g)) };
 }
@@ -88,7 +86,7 @@ function findGroup(loaded: LoadedReport, group: string): Group {
 }
 
 /** GET …/items?filter=metric:bucket: the item scores of one group (report filters). */
-export async function itemReport(deps: AdminDeps, principal: Principal, programId: string, cycleId: string, filter: { metricId: string; group: string }) {
+export async function itemReport(deps: WorkDeps, principal: Principal, programId: string, cycleId: string, filter: { metricId: string; group: string }) {
   const loaded = await loadReport(deps, principal, programId, cycleId, filter.metricId, 'reportFilters');
   return { ...meta(loaded, programId, cycleId), group: groupView(loaded, findGroup(loaded, filter.group)) };
 }

@@ -1,36 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { cycleStateKey, storedAttribute, storedConsent, storedCycleState, storedProgram } from '../admin/schemas';
-import { getConfidentiality } from '../admin/settings';
-import type { PipelineDeps } from '../pipeline/deps';
-import { queueNames, type ReportMessage } from '../pipeline/work-queue';
-import { runLimited } from '../storage/table-support';
-import { ConcurrencyError, type Stored, type Write } from '../storage/tenant-store';
-import { shardCount } from '../storage/values-store';
-import type { ResponseStore } from '../survey/response-store';
 import { matchRoster } from '../domain/matching';
-import { readRoster } from '../roster/roster-store';
-import { itemsKey, storedItems } from '../survey/schemas';
+import type { ResponseStore } from '../storage/response-store';
+import { readRoster } from '../storage/roster-store';
+import { runLimited } from '../storage/table-support';
+import { remove, replace, tenantRanges, tenantRows, upsert, type RowRef, type StoredAttributeReport, type StoredReportState } from '../storage/tenant-rows';
+import type { Stored } from '../storage/tenant-store';
+import { shardCount } from '../storage/values-store';
+import { commitChange, updateRow } from '../work/change';
+import { consentGranted } from '../work/consent';
+import type { DataDeps } from '../work/deps';
+import { queueNames, type ReportMessage } from '../work/queues';
+import { getConfidentiality } from '../work/tenant-settings';
 import type { ReportCommentStore } from './comment-store';
 import { buildCycleReport, CycleResponses, noDataGroup, type CycleReport } from './cycle-report';
 import type { ReportHistoryStore } from './history-store';
 import { historyOf, versionOf } from './publication-history';
-import { attributeReportKey, attributeReportPrefix, reportStateKey, storedAttributeReport, storedReportState, type StoredAttributeReport, type StoredReportState } from './schemas';
 
 // Keeping a cycle's reports up to date (SPEC section 13, "a report must not scan every response per
-// request"). Every change that moves a report's numbers asks for a refresh (refresh-request.ts). The
+// request"). Every change that moves a report's numbers asks for a refresh (shared/work/report-refresh.ts). The
 // job recomputes the whole cycle from the responses and the current run's buckets (one pass over
 // each, respondents matched to persons by the roster), decides confidentiality for every attribute at once, and stores only what
 // may be shown, together with the `computedSeq` it covers, in one transaction. A message whose change
 // an earlier computation already covered does nothing, so a burst of posts costs a computation or
 // two, not one each.
 
-export interface ReportDeps extends PipelineDeps {
+export interface ReportDeps extends DataDeps {
   responses: ResponseStore;
   reportComments: ReportCommentStore;
   reportHistory: ReportHistoryStore;
 }
 
-const maxAttempts = 10;
+// A commit that loses a race to a new request is tried again with the fresh state.
+const commitRetry = { attempts: 10, pauseMs: () => 0 };
 
 const leaseMs = 15 * 60 * 1000;
 
@@ -41,10 +42,10 @@ const leaseMs = 15 * 60 * 1000;
  * queues the cycle again. A retry of the holder's own message (same id) takes the lease back; a lease
  * whose holder died lapses after `leaseMs`.
  */
-async function takeLease(deps: ReportDeps, tenantId: string, stateKey: string, messageId: string): Promise<Stored<StoredReportState> | undefined> {
+async function takeLease(deps: ReportDeps, tenantId: string, stateRow: RowRef<StoredReportState>, messageId: string): Promise<Stored<StoredReportState> | undefined> {
   const now = deps.now();
   const pending = (state: StoredReportState) => state.computedSeq < state.requestedSeq;
-  const state = await deps.store.update(tenantId, stateKey, storedReportState, (current) => {
+  const state = await updateRow(deps, tenantId, stateRow, (current) => {
     if (!current || !pending(current.value)) return undefined;
     const lease = current.value.lease;
     if (lease && lease.owner !== messageId && lease.until > now.toISOString()) return undefined;
@@ -56,25 +57,25 @@ async function takeLease(deps: ReportDeps, tenantId: string, stateKey: string, m
 export async function refreshCycleReport(deps: ReportDeps, message: ReportMessage, messageId: string): Promise<void> {
   const { tenantId, programId, cycleId } = message;
   const scope = { tenantId, programId, cycleId };
-  const stateKey = reportStateKey(programId, cycleId);
-  let state = await takeLease(deps, tenantId, stateKey, messageId);
+  const stateRow = tenantRows.reportState(programId, cycleId);
+  const state = await takeLease(deps, tenantId, stateRow, messageId);
   if (!state) return;
   const seq = state.value.requestedSeq;
   // Generations sort by the request they cover, so the one committed can delete every older one and
   // never a newer one still being written.
   const generation = `${String(seq).padStart(10, '0')}-${randomUUID().slice(0, 8)}`;
 
-  const [consent, program, items, attributes, cycleState, settings, stored] = await Promise.all([
-    deps.store.get(tenantId, 'consent', storedConsent),
-    deps.store.get(tenantId, `program:${programId}`, storedProgram),
-    deps.store.get(tenantId, itemsKey(programId, cycleId), storedItems),
-    deps.store.list(tenantId, 'attribute:', storedAttribute),
-    deps.store.get(tenantId, cycleStateKey(programId, cycleId), storedCycleState),
+  const [consented, program, items, attributes, cycleState, settings, stored] = await Promise.all([
+    consentGranted(deps, tenantId),
+    deps.store.get(tenantId, tenantRows.program(programId)),
+    deps.store.get(tenantId, tenantRows.items(programId, cycleId)),
+    deps.store.list(tenantId, tenantRanges.attributes),
+    deps.store.get(tenantId, tenantRows.cycleState(programId, cycleId)),
     getConfidentiality(deps, tenantId),
-    deps.store.list(tenantId, attributeReportPrefix(programId, cycleId), storedAttributeReport),
+    deps.store.list(tenantId, tenantRanges.attributeReports(programId, cycleId)),
   ]);
   const unavailable =
-    consent?.value.status !== 'granted'
+    !consented
       ? 'Viva Insights data is not shared (no consent)'
       : !program?.value.cycles.some((c) => c.cycleId === cycleId)
         ? 'the cycle does not exist'
@@ -132,26 +133,24 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
   }
 
   const keep = new Set(rows.map((r) => r.metricId));
-  const writes: Write[] = [
-    ...rows.map((value): Write => ({ op: 'upsert', rowKey: attributeReportKey(programId, cycleId, value.metricId), value })),
-    ...stored.filter((s) => !keep.has(s.value.metricId)).map((s): Write => ({ op: 'delete', rowKey: s.rowKey })),
+  const writes = [
+    ...rows.map((value) => upsert(tenantRows.attributeReport(programId, cycleId, value.metricId), value)),
+    ...stored.filter((s) => !keep.has(s.value.metricId)).map(remove),
   ];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // Deletions asked for meanwhile stay asked for: the next computation applies them.
-      const forget = state.value.forget.filter((what) => !forgetting.includes(what));
-      await deps.store.commit(tenantId, [{ op: 'replace', rowKey: stateKey, etag: state.etag, value: { ...next, requestedSeq: state.value.requestedSeq, forget } }, ...writes]);
-      break;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
-      // A change asked for another refresh meanwhile: commit what was computed, then queue the cycle again.
-      const fresh = await deps.store.get(tenantId, stateKey, storedReportState);
-      if (!fresh || fresh.value.computedSeq >= seq) return;
-      state = fresh;
-    }
-  }
-  await deps.reportComments.deleteOlderGenerations(scope, next.commentsGeneration ?? `${String(seq).padStart(10, '0')}~`);
-  if (state.value.requestedSeq > seq) await deps.queues.send({ queue: queueNames.reports, body: message });
+  const committed = await commitChange(deps, tenantId, async (attempt) => {
+    // A change asked for another refresh meanwhile: commit what was computed, then queue the cycle again.
+    const current = attempt === 1 ? state : await deps.store.get(tenantId, stateRow);
+    if (!current || current.value.computedSeq >= seq) return null;
+    // Deletions asked for meanwhile stay asked for: the next computation applies them.
+    const forget = current.value.forget.filter((what) => !forgetting.includes(what));
+    const again = current.value.requestedSeq > seq;
+    return {
+      writes: [replace(current, { ...next, requestedSeq: current.value.requestedSeq, forget }), ...writes],
+      messages: again ? [{ queue: queueNames.reports, body: message }] : [],
+      result: true,
+    };
+  }, commitRetry);
+  if (committed) await deps.reportComments.deleteOlderGenerations(scope, next.commentsGeneration ?? `${String(seq).padStart(10, '0')}~`);
 }
 
 /**

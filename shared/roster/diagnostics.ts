@@ -1,13 +1,12 @@
 import type { Principal } from '../auth/principal';
-import { storedCycleState, storedRun } from '../admin/schemas';
-import { runRowKey } from '../admin/tenant-config';
 import { DomainError, notFound } from '../domain/errors';
 import { diagnose, unmatchedReasons, type UnmatchedReason } from '../domain/matching';
-import type { PipelineDeps } from '../pipeline/deps';
-import { readPersonIndex } from '../pipeline/person-index';
-import { dataRunId, runIdOfData } from '../pipeline/runs';
-import { readRoster, rosterPointer } from './roster-store';
-import type { DiagnosticsView, RosterSummaryView } from './schemas';
+import { readPersonIndex } from '../storage/person-index';
+import { readRoster, rosterPointer } from '../storage/roster-store';
+import { tenantRanges, tenantRows } from '../storage/tenant-rows';
+import type { DataDeps } from '../work/deps';
+import { dataRunId, runIdOfData } from '../work/runs';
+import type { DiagnosticsView, RosterSummaryView } from './contract';
 
 // What the Glint Administrator reads when people land in "No data" (issue 15): for an import run, how
 // many Glint employees matched and why the others did not, with the unmatched employees listed by key
@@ -15,9 +14,9 @@ import type { DiagnosticsView, RosterSummaryView } from './schemas';
 // many of them are Glint's, which the seed's admin UI showed as licence counts. Identifiers and counts
 // only: never a metric value.
 
-export async function importDiagnostics(deps: PipelineDeps, principal: Principal, runId: string, page: { after?: string | undefined; limit: number }): Promise<DiagnosticsView> {
+export async function importDiagnostics(deps: DataDeps, principal: Principal, runId: string, page: { after?: string | undefined; limit: number }): Promise<DiagnosticsView> {
   const { tenantId } = principal;
-  const stored = await deps.store.get(tenantId, runRowKey(runId), storedRun);
+  const stored = await deps.store.get(tenantId, tenantRows.run(runId));
   if (!stored || stored.value.kind !== 'import') throw notFound(`Import run ${runId}`);
   const run = stored.value;
   if (run.status !== 'succeeded') throw new DomainError('conflict', `Run ${runId} is ${run.status}: its diagnostics exist once it has succeeded.`);
@@ -51,12 +50,12 @@ export async function importDiagnostics(deps: PipelineDeps, principal: Principal
 }
 
 /** The tenant's measured employees, matched and unmatched, as of the latest imported window. */
-export async function rosterSummary(deps: PipelineDeps, principal: Principal): Promise<RosterSummaryView> {
+export async function rosterSummary(deps: DataDeps, principal: Principal): Promise<RosterSummaryView> {
   const { tenantId } = principal;
-  const [pointer, states] = await Promise.all([rosterPointer(deps, tenantId), deps.store.list(tenantId, 'cycle:', storedCycleState)]);
+  const [pointer, states] = await Promise.all([rosterPointer(deps, tenantId), deps.store.list(tenantId, tenantRanges.cycleStates())]);
   const roster = pointer ? { employees: pointer.value.employees, active: pointer.value.active, uploadedAt: pointer.value.uploadedAt } : null;
   const latest = states.map((s) => s.value).sort((a, b) => (a.currentRunDate < b.currentRunDate ? 1 : a.currentRunDate > b.currentRunDate ? -1 : 0))[0];
-  const run = latest ? (await deps.store.get(tenantId, runRowKey(runIdOfData(latest.currentRunId)), storedRun))?.value : undefined;
+  const run = latest ? (await deps.store.get(tenantId, tenantRows.run(runIdOfData(latest.currentRunId))))?.value : undefined;
   if (!run) return { roster, latestRunId: null, measuredEmployees: null, matchedEmployees: null, unmatchedGlintEmployees: null };
   return { roster, latestRunId: run.runId, measuredEmployees: run.progress.employees, matchedEmployees: run.matchedEmployees, unmatchedGlintEmployees: run.unmatchedGlintEmployees };
 }

@@ -1,26 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
-import { applyChange, newRun, newRunId, runRowKey } from '../admin/tenant-config';
 import { DomainError, invalidLinesError, ruleViolation, type LineError } from '../domain/errors';
 import { normalizeIdentifier } from '../domain/identifiers';
 import type { RosterEmployee } from '../domain/matching';
-import { queueNames } from '../pipeline/work-queue';
 import { PagePacker } from '../storage/paged-store';
-import { employeesList, newGeneration, rosterPartition, rosterPointer, toStored, type RosterDeps } from './roster-store';
-import { maxRosterEmployees, rosterKey, rosterRow, type RosterRow, type RosterUploaded, type StoredRosterPointer } from './schemas';
+import { employeesList, newGeneration, rosterPartition, rosterPointer, toStored, type RosterDeps } from '../storage/roster-store';
+import { create, put, tenantRows, type StoredRosterPointer } from '../storage/tenant-rows';
+import { applyChange } from '../work/change';
+import type { WorkDeps } from '../work/deps';
+import { newRun, newRunId, runMessage } from '../work/runs';
+import { maxRosterEmployees, rosterRow, type RosterRow, type RosterUploaded } from './contract';
 
 // PUT /api/employees: the Glint platform replaces the tenant's roster (issue 15). The body is read as
 // it arrives, line by line (NDJSON, or CSV with a header), each line checked and packed into pages
 // written under a new generation; memory holds the employee keys (to refuse a key given twice) and a
 // few pages, not the body. All or nothing: any invalid line answers 422 with the lines' errors and
-// the generation is deleted; otherwise the roster switches to it in one write (roster-store.ts), a
-// re-match of the imported cycles is queued (rematch.ts), and older generations are deleted.
+// the generation is deleted; otherwise the roster switches to it in one write (storage/roster-store.ts), a
+// re-match of the imported cycles is queued (pipeline/rematch.ts), and older generations are deleted.
 
 const maxLineBytes = 64 * 1024;
 const pagesPerWrite = 40;
 const csvColumns = ['employeeKey', 'email', 'status', 'entraObjectId', 'upn', 'otherEmails'] as const;
 
-export async function uploadRoster(deps: RosterDeps, principal: Principal, body: AsyncIterable<Buffer>): Promise<RosterUploaded> {
+export async function uploadRoster(deps: RosterDeps & WorkDeps, principal: Principal, body: AsyncIterable<Buffer>): Promise<RosterUploaded> {
   const { tenantId } = principal;
   const generation = newGeneration(deps.now(), randomUUID().slice(0, 8));
   const partition = rosterPartition(tenantId, generation);
@@ -46,11 +48,11 @@ export async function uploadRoster(deps: RosterDeps, principal: Principal, body:
       const rematch = newRun({ runId: newRunId('rem'), kind: 'rematch' }, deps.now());
       return {
         writes: [
-          current ? { op: 'replace', rowKey: rosterKey, etag: current.etag, value: pointer } : { op: 'create', rowKey: rosterKey, value: pointer },
-          { op: 'create', rowKey: runRowKey(rematch.runId), value: rematch },
+          put(tenantRows.roster, current, pointer),
+          create(tenantRows.run(rematch.runId), rematch),
         ],
         audit: { action: 'roster.put', target: 'employees', before: current ? summary(current.value) : null, after: summary(pointer) },
-        messages: [{ queue: queueNames.reprocess, body: { kind: 'rematch', tenantId, runId: rematch.runId } }],
+        messages: [runMessage(tenantId, rematch)],
         result: { employees: read.employees, active: read.active, inactive: read.employees - read.active, uploadedAt, rematchRunId: rematch.runId },
       };
     });

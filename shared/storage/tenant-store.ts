@@ -1,11 +1,12 @@
 import { odata, RestError, TableTransaction, type TableClient, type TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
 import { maxBatch, tableCreator } from './table-support';
+import type { RowRange, RowRef } from './tenant-rows';
 
 // A tenant's configuration, audit log and run records live in one partition of one table (partition
 // key = the verified tenant id), so a change, its audit entry and the work it records commit in one
 // entity group transaction: together or not at all. Each row holds one JSON document, parsed with
-// zod on every read. Row keys are `<kind>:<id>` with ids validated before they get here.
+// zod on every read. Which rows there are, their keys and their schemas: tenant-rows.ts.
 
 export interface Stored<T> {
   rowKey: string;
@@ -42,7 +43,7 @@ export class TenantStore {
     this.#ensureTable = tableCreator(table);
   }
 
-  async get<T>(tenantId: string, rowKey: string, schema: z.ZodType<T>): Promise<Stored<T> | undefined> {
+  async get<T>(tenantId: string, { key: rowKey, schema }: RowRef<T>): Promise<Stored<T> | undefined> {
     // A key Table Storage forbids (an id from a URL holding "/", say) names no row: nothing to read.
     if (illegalKeyCharacters.test(rowKey)) return undefined;
     await this.#ensureTable();
@@ -56,7 +57,7 @@ export class TenantStore {
   }
 
   /** Rows whose key starts with `prefix`, in key order, optionally after a key and up to a limit. */
-  async list<T>(tenantId: string, prefix: string, schema: z.ZodType<T>, options: { after?: string; limit?: number } = {}): Promise<Stored<T>[]> {
+  async list<T>(tenantId: string, { prefix, schema }: RowRange<T>, options: { after?: string; limit?: number } = {}): Promise<Stored<T>[]> {
     await this.#ensureTable();
     const end = prefixEnd(prefix);
     const filter = options.after?.startsWith(prefix)
@@ -101,33 +102,13 @@ export class TenantStore {
     }
   }
 
-  /**
-   * One row's read-decide-write under its ETag, decided again on fresh state after a concurrent
-   * change (with a jittered back-off). `decide` returns the row's next value, or undefined to leave
-   * it as it is. Resolves with the row as stored afterwards, with its current ETag.
-   */
-  async update<T>(tenantId: string, rowKey: string, schema: z.ZodType<T>, decide: (current: Stored<T> | undefined) => T | undefined, attempts = 20): Promise<Stored<T> | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.get(tenantId, rowKey, schema);
-      const value = decide(current);
-      if (value === undefined) return current;
-      try {
-        const etag = (await this.commit(tenantId, [current ? { op: 'replace', rowKey, etag: current.etag, value } : { op: 'create', rowKey, value }])).get(rowKey);
-        return etag ? { rowKey, value, etag } : this.get(tenantId, rowKey, schema);
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
-      }
-    }
-  }
-
   /** The row's current ETag, or undefined when it does not exist. */
-  async etagOf(tenantId: string, rowKey: string): Promise<string | undefined> {
-    return (await this.get(tenantId, rowKey, z.unknown()))?.etag;
+  async etagOf(tenantId: string, { key }: RowRef<unknown>): Promise<string | undefined> {
+    return (await this.get(tenantId, { key, schema: z.unknown() }))?.etag;
   }
 
   /** The tenants that have a row with this key (a scan across partitions: for the weekly schedule only). */
-  async tenantsWith(rowKey: string): Promise<string[]> {
+  async tenantsWith({ key: rowKey }: RowRef<unknown>): Promise<string[]> {
     await this.#ensureTable();
     const tenants: string[] = [];
     for await (const entity of this.#table.listEntities<Row>({ queryOptions: { filter: odata`RowKey eq ${rowKey}`, select: ['PartitionKey'] } })) {

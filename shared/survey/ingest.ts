@@ -1,26 +1,26 @@
 import type { Principal } from '../auth/principal';
-import { storedProgram } from '../admin/schemas';
-import type { AdminDeps } from '../admin/tenant-config';
-import { normalizeIdentifier } from '../domain/identifiers';
 import { DomainError, invalidLinesError, notFound, ruleViolation, type FieldError, type LineError } from '../domain/errors';
-import { requestReportRefresh } from '../reports/refresh-request';
-import type { ResponseStore, StoredResponse } from './response-store';
-import { itemsKey, responseSchema, storedItems, type IngestResult, type StoredItems, type SurveyItem } from './schemas';
+import { normalizeIdentifier } from '../domain/identifiers';
+import type { ResponseStore, StoredResponse } from '../storage/response-store';
+import { tenantRows, upsert, type StoredItems, type SurveyItem } from '../storage/tenant-rows';
+import type { WorkDeps } from '../work/deps';
+import { requestReportRefresh } from '../work/report-refresh';
+import { responseSchema, type IngestResult } from './contract';
 
 // The Glint platform's survey data for a cycle (SPEC section 13): the items, then the responses. A
 // response post is all or nothing: any invalid line answers 422 with every line's errors (up to a
 // hundred) and stores nothing, so a fixed file can simply be posted again.
 
-export interface SurveyDeps extends AdminDeps {
+export interface SurveyDeps extends WorkDeps {
   responses: ResponseStore;
 }
 
-async function requireCycle(deps: AdminDeps, tenantId: string, programId: string, cycleId: string): Promise<void> {
-  const program = await deps.store.get(tenantId, `program:${programId}`, storedProgram);
+async function requireCycle(deps: WorkDeps, tenantId: string, programId: string, cycleId: string): Promise<void> {
+  const program = await deps.store.get(tenantId, tenantRows.program(programId));
   if (!program?.value.cycles.some((c) => c.cycleId === cycleId)) throw notFound(`Cycle ${cycleId} of program ${programId}`);
 }
 
-export async function putItems(deps: AdminDeps, principal: Principal, programId: string, cycleId: string, items: SurveyItem[]): Promise<{ items: StoredItems; created: boolean }> {
+export async function putItems(deps: WorkDeps, principal: Principal, programId: string, cycleId: string, items: SurveyItem[]): Promise<{ items: StoredItems; created: boolean }> {
   await requireCycle(deps, principal.tenantId, programId, cycleId);
   const errors: FieldError[] = [];
   const seen = new Set<string>();
@@ -32,16 +32,16 @@ export async function putItems(deps: AdminDeps, principal: Principal, programId:
     else if (favorableMin < min || favorableMin > max) errors.push({ path: `body.items.${i}.scale.favorableMin`, message: `must be within ${min}..${max}` });
   });
   if (errors.length > 0) throw ruleViolation(errors);
-  const rowKey = itemsKey(programId, cycleId);
-  const existing = await deps.store.get(principal.tenantId, rowKey, storedItems);
+  const row = tenantRows.items(programId, cycleId);
+  const existing = await deps.store.get(principal.tenantId, row);
   const value: StoredItems = { programId, cycleId, items, updatedAt: deps.now().toISOString() };
-  await deps.store.commit(principal.tenantId, [{ op: 'upsert', rowKey, value }]);
+  await deps.store.commit(principal.tenantId, [upsert(row, value)]);
   await requestReportRefresh(deps, principal.tenantId, [{ programId, cycleId }]);
   return { items: value, created: !existing };
 }
 
-export async function getItems(deps: AdminDeps, tenantId: string, programId: string, cycleId: string): Promise<StoredItems> {
-  const stored = await deps.store.get(tenantId, itemsKey(programId, cycleId), storedItems);
+export async function getItems(deps: WorkDeps, tenantId: string, programId: string, cycleId: string): Promise<StoredItems> {
+  const stored = await deps.store.get(tenantId, tenantRows.items(programId, cycleId));
   if (!stored) throw notFound(`Items of cycle ${cycleId} of program ${programId}`);
   return stored.value;
 }

@@ -1,6 +1,6 @@
 import { QueueClient } from '@azure/storage-queue';
 import type { InsightsSimulator } from '../../local/insights-simulator';
-import { encodeMessage } from '../../shared/pipeline/work-queue';
+import { encodeMessage } from '../../shared/work/queues';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import { setUpTenant, simulatorFeed, storedEntities, storedValues, withSimulator as withSimulatorOf } from '../support/pipeline-tenant';
 

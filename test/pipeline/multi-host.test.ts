@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
-import { z } from 'zod';
-import { queueNames } from '../../shared/pipeline/work-queue';
+import { queueNames } from '../../shared/work/queues';
+import { tenantRanges } from '../../shared/storage/tenant-rows';
 import { TenantStore } from '../../shared/storage/tenant-store';
 import { writeSyntheticCsv } from '../../local/synthetic-person-query';
 import { storedValues } from '../../bench/digest';
@@ -31,7 +31,6 @@ afterAll(async () => {
   await processes?.stop();
 });
 
-const chunkRow = z.object({ done: z.string(), count: z.number().int() });
 /** The chunks a count row holds: row k's bit b is chunk b × 16 + k. */
 function chunkIndices(k: number, done: string): number[] {
   const indices: number[] = [];
@@ -79,7 +78,7 @@ async function killAndRestartMidImport(): Promise<void> {
   // chunks that exist (chunk i is bit i div 16 of row i mod 16).
   let snapshots = 0;
   const checkCounts = async (total: number) => {
-    for (const row of await store.list(many.tenantId, `chunks:${many.runId}:`, chunkRow)) {
+    for (const row of await store.list(many.tenantId, tenantRanges.chunkProgress(many.runId))) {
       const indices = chunkIndices(Number.parseInt(row.rowKey.slice(-2), 16), row.value.done);
       expect({ row: row.rowKey, count: row.value.count }).toEqual({ row: row.rowKey, count: indices.length });
       expect(Math.max(...indices)).toBeLessThan(total);
@@ -120,7 +119,7 @@ async function killAndRestartMidImport(): Promise<void> {
   // The count rows go with the run's completion, and stay gone once the killed host's messages,
   // back after their lease, have been handled too.
   await waitFor(async () => (await bucketQueue.getProperties()).approximateMessagesCount === 0, 'the bucket queue to empty', 30_000);
-  expect(await store.list(many.tenantId, `chunks:${many.runId}:`, chunkRow)).toEqual([]);
+  expect(await store.list(many.tenantId, tenantRanges.chunkProgress(many.runId))).toEqual([]);
   expect(await storedValues(connectionString, many.tenantId)).toEqual(await storedValues(connectionString, reference.tenantId));
   expect(await new QueueClient(connectionString, `${queueNames.bucket}-poison`).exists()).toBe(false);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueueClient } from '@azure/storage-queue';
 import { addDays } from '../../shared/domain/weeks';
-import { encodeMessage } from '../../shared/pipeline/work-queue';
+import { encodeMessage } from '../../shared/work/queues';
 import { startAppStack, type AppStack } from '../support/app-stack';
 import {
   personQueryCsv,

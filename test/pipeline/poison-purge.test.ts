@@ -1,5 +1,5 @@
 import { QueueServiceClient } from '@azure/storage-queue';
-import { encodeMessage, poisonQueueOf, queueNames, WorkQueues } from '../../shared/pipeline/work-queue';
+import { encodeMessage, poisonQueueOf, queueNames, WorkQueues } from '../../shared/work/queues';
 import { startAzurite, type RunningAzurite } from '../support/local-stack';
 
 // A purge leaves none of the tenant's messages in the poison queues (a poisoned bucket message still

@@ -1,5 +1,5 @@
 import { TableClient } from '@azure/data-tables';
-import { ResponseStore } from '../../shared/survey/response-store';
+import { ResponseStore } from '../../shared/storage/response-store';
 import { glintAdmin, newTenant, platform, startAppStack, type AppStack } from '../support/app-stack';
 
 // The Glint platform's survey data through the local host: items, then responses as a JSON array or

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { InsightsPersons } from '../domain/matching';
-import { PagePacker, PagedStore } from '../storage/paged-store';
-import type { RunScope } from '../storage/values-store';
+import { PagePacker, PagedStore } from './paged-store';
+import type { RunScope } from './values-store';
 
 // The Insights persons of an import run's attempt, kept beside its values (issue 15): the keys with
 // data in the window, and the keys the person query held without a week in it. Identifiers only, no
 // metric value. A new roster is matched against them without calling Viva Insights again, and the
 // diagnostics tell "not in the person query" from "no week in the window" with them. Written by the
-// pull, deleted with the run's values (reprocess.ts), and sealed last: a list without its seal (a
+// pull, deleted with the run's values (shared/pipeline/reprocess.ts), and sealed last: a list without its seal (a
 // pull that stopped halfway) counts as absent.
 
 const personIndexPartition = (scope: RunScope) => `${scope.tenantId}|${scope.programId}|${scope.cycleId}|${scope.runId}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timestampSchema } from '../admin/schemas';
+import { timestampSchema } from '../storage/tenant-rows';
 import { emailDomain } from '../domain/identifiers';
 import { unmatchedReasons } from '../domain/matching';
 import { isWellFormedText } from '../domain/person-rows';
@@ -24,20 +24,6 @@ export const rosterRow = z.strictObject({
   otherEmails: z.array(email).max(maxOtherEmails).optional(),
 });
 export type RosterRow = z.infer<typeof rosterRow>;
-
-/** An employee as a page stores it: [key, email, 1 active | 0 inactive, alternates]. */
-export const storedEmployee = z.tuple([z.string(), z.string(), z.union([z.literal(0), z.literal(1)]), z.array(z.string())]);
-
-/** The tenant's current roster: which generation of pages readers read (one row, switched in one write). */
-export const storedRosterPointer = z.object({
-  generation: z.string(),
-  pages: z.number().int().min(0),
-  employees: z.number().int(),
-  active: z.number().int(),
-  uploadedAt: timestampSchema,
-});
-export type StoredRosterPointer = z.infer<typeof storedRosterPointer>;
-export const rosterKey = 'roster';
 
 export const rosterUploaded = z.object({ employees: z.number().int(), active: z.number().int(), inactive: z.number().int(), uploadedAt: timestampSchema, rematchRunId: z.string() });
 export type RosterUploaded = z.infer<typeof rosterUploaded>;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
-import { submitByPartition, tableCreator } from '../storage/table-support';
-import { shardCount, shardOf } from '../storage/values-store';
+import { submitByPartition, tableCreator } from './table-support';
+import { shardCount, shardOf } from './values-store';
 
 // Survey responses: one entity per respondent of a cycle, holding their score (and comment) for each
 // item as properties, spread over 16 shards like the imported values, so a report job reads them

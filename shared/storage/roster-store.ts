@@ -1,7 +1,8 @@
-import type { AdminDeps } from '../admin/tenant-config';
+import { z } from 'zod';
 import type { RosterEmployee } from '../domain/matching';
-import { PagedStore } from '../storage/paged-store';
-import { rosterKey, storedEmployee, storedRosterPointer, type StoredRosterPointer } from './schemas';
+import { PagedStore } from './paged-store';
+import { tenantRows, type StoredRosterPointer } from './tenant-rows';
+import type { TenantStore } from './tenant-store';
 
 // The tenant's roster as readers see it: one snapshot. An upload writes its employees as pages under a
 // new generation (its own partition), then switches the `roster` row of the tenant's configuration to
@@ -9,9 +10,13 @@ import { rosterKey, storedEmployee, storedRosterPointer, type StoredRosterPointe
 // pages; if an upload replaced and deleted the generation meanwhile, the pages are fewer than the row
 // said, and the reader starts again from the new row. Nobody ever reads half of a roster.
 
-export interface RosterDeps extends AdminDeps {
+export interface RosterDeps {
+  store: TenantStore;
   rosterPages: PagedStore;
 }
+
+/** An employee as a page stores it: [key, email, 1 active | 0 inactive, alternates]. */
+const storedEmployee = z.tuple([z.string(), z.string(), z.union([z.literal(0), z.literal(1)]), z.array(z.string())]);
 
 export interface Roster {
   pointer: StoredRosterPointer;
@@ -31,8 +36,8 @@ const fromStored = (raw: unknown): RosterEmployee => {
   return { key, email, status: active === 1 ? 'active' : 'inactive', alternates };
 };
 
-export async function rosterPointer(deps: AdminDeps, tenantId: string) {
-  return deps.store.get(tenantId, rosterKey, storedRosterPointer);
+export async function rosterPointer(deps: { store: TenantStore }, tenantId: string) {
+  return deps.store.get(tenantId, tenantRows.roster);
 }
 
 /** The tenant's current roster, or null when the platform never sent one. */

@@ -1,22 +1,23 @@
 import type { Principal } from '../auth/principal';
 import { notFound, ruleViolation, type FieldError } from '../domain/errors';
-import { queueNames } from '../pipeline/work-queue';
-import { cyclesWithReports, requestReportRefresh } from '../reports/refresh-request';
-import type { Write } from '../storage/tenant-store';
-import { feedUrlProblems, type FeedUrlPolicy } from '../insights/feed-url';
-import { exportFileNameProblem } from '../insights/export-files';
-import { defaultConfidentiality, storedSource, storedConfidentiality, storedDataQuality, type Confidentiality, type StoredDataQuality, type StoredSource } from './schemas';
-import { applyChange, newRun, newRunId, runRowKey, type AdminDeps } from './tenant-config';
 import { defaultDataQualityRules, sameEffect, type DataQualityRules } from '../domain/data-quality';
-import { consentGranted, importsInFlight } from '../pipeline/runs';
-import { reimportRuns } from './programs';
+import { exportFileNameProblem } from '../insights/export-files';
+import { feedUrlProblems, type FeedUrlPolicy } from '../insights/feed-url';
+import { create, defaultConfidentiality, put, tenantRows, type Confidentiality, type StoredDataQuality, type StoredSource } from '../storage/tenant-rows';
+import { applyChange } from '../work/change';
+import { consentGranted } from '../work/consent';
+import type { WorkDeps } from '../work/deps';
+import { reimportRuns } from '../work/reimport';
+import { cyclesWithReports, requestReportRefresh } from '../work/report-refresh';
+import { importsInFlight, newRun, newRunId, runMessage } from '../work/runs';
+import { rulesOf } from '../work/tenant-settings';
 
 // Tenant settings: where Insights data comes from (SPEC section 10), the confidentiality thresholds
 // (section 12), the data-quality rules (issue 17), and the purge of imported data (section 4).
 
 export type SourceInput = { type: 'odata'; url: string; employeeKeyColumn?: string | undefined } | { type: 'file'; name: string; employeeKeyColumn?: string | undefined };
 
-export interface SourceDeps extends AdminDeps {
+export interface SourceDeps extends WorkDeps {
   feedUrlPolicy: FeedUrlPolicy;
 }
 
@@ -26,8 +27,8 @@ function sourceProblems(input: SourceInput, tenantId: string, policy: FeedUrlPol
   return problem ? [{ path: 'body.name', message: problem }] : [];
 }
 
-export async function getSource(deps: AdminDeps, principal: Principal): Promise<{ view: StoredSource; etag: string }> {
-  const stored = await deps.store.get(principal.tenantId, 'source', storedSource);
+export async function getSource(deps: WorkDeps, principal: Principal): Promise<{ view: StoredSource; etag: string }> {
+  const stored = await deps.store.get(principal.tenantId, tenantRows.source);
   if (!stored) throw notFound('An Insights source');
   return { view: stored.value, etag: stored.etag };
 }
@@ -36,11 +37,11 @@ export async function putSource(deps: SourceDeps, principal: Principal, input: S
   const problems = sourceProblems(input, principal.tenantId, deps.feedUrlPolicy);
   if (problems.length > 0) throw ruleViolation(problems);
   return applyChange(deps, principal, async () => {
-    const current = await deps.store.get(principal.tenantId, 'source', storedSource);
+    const current = await deps.store.get(principal.tenantId, tenantRows.source);
     const updatedAt = deps.now().toISOString();
     const employeeKeyColumn = input.employeeKeyColumn ?? 'PersonId';
     const next: StoredSource = input.type === 'odata' ? { type: 'odata', url: input.url, employeeKeyColumn, updatedAt } : { type: 'file', name: input.name, employeeKeyColumn, updatedAt };
-    const write: Write = current ? { op: 'replace', rowKey: 'source', etag: current.etag, value: next } : { op: 'create', rowKey: 'source', value: next };
+    const write = put(tenantRows.source, current, next);
     // Stored persons are keyed by the old column's values: matching them again needs the data again
     // (issue 15), so every imported cycle is re-imported, in the same transaction (the audit entry and
     // the source row take two of its hundred writes).
@@ -52,18 +53,12 @@ export async function putSource(deps: SourceDeps, principal: Principal, input: S
       audit: { action: 'source.put', target: 'insights-source', before: current?.value ?? null, after: rekeyed ? { ...next, reimports: again.runs.map((r) => r.runId) } : next },
       result: next,
     };
-  }, { rowKey: 'source', ifMatch });
-}
-
-const confidentialityKey = 'settings:confidentiality';
-
-export async function getConfidentiality(deps: AdminDeps, tenantId: string): Promise<Confidentiality> {
-  return (await deps.store.get(tenantId, confidentialityKey, storedConfidentiality))?.value ?? defaultConfidentiality;
+  }, { row: tenantRows.source, ifMatch });
 }
 
 /** The thresholds and the ETag of their version (none while the defaults apply). */
-export async function readConfidentiality(deps: AdminDeps, principal: Principal): Promise<{ view: Confidentiality; etag: string | undefined }> {
-  const stored = await deps.store.get(principal.tenantId, confidentialityKey, storedConfidentiality);
+export async function readConfidentiality(deps: WorkDeps, principal: Principal): Promise<{ view: Confidentiality; etag: string | undefined }> {
+  const stored = await deps.store.get(principal.tenantId, tenantRows.confidentiality);
   return { view: stored?.value ?? defaultConfidentiality, etag: stored?.etag };
 }
 
@@ -76,38 +71,25 @@ function confidentialityProblems(c: Confidentiality): FieldError[] {
   return problems;
 }
 
-export async function putConfidentiality(deps: AdminDeps, principal: Principal, input: Confidentiality, ifMatch?: string): Promise<Confidentiality> {
+export async function putConfidentiality(deps: WorkDeps, principal: Principal, input: Confidentiality, ifMatch?: string): Promise<Confidentiality> {
   const problems = confidentialityProblems(input);
   if (problems.length > 0) throw ruleViolation(problems);
   const result = await applyChange(deps, principal, async () => {
-    const current = await deps.store.get(principal.tenantId, confidentialityKey, storedConfidentiality);
-    const write: Write = current
-      ? { op: 'replace', rowKey: confidentialityKey, etag: current.etag, value: input }
-      : { op: 'create', rowKey: confidentialityKey, value: input };
+    const current = await deps.store.get(principal.tenantId, tenantRows.confidentiality);
     return {
-      writes: [write],
+      writes: [put(tenantRows.confidentiality, current, input)],
       audit: { action: 'confidentiality.put', target: 'settings/confidentiality', before: current?.value ?? defaultConfidentiality, after: input },
       result: input,
     };
-  }, { rowKey: confidentialityKey, ifMatch });
+  }, { row: tenantRows.confidentiality, ifMatch });
   // Reports refuse to serve numbers decided under other settings until they are recomputed.
   await requestReportRefresh(deps, principal.tenantId, await cyclesWithReports(deps, principal.tenantId));
   return result;
 }
 
-const dataQualityKey = 'settings:data-quality';
-
-/** The rules the tenant's imports apply (all off until an administrator switches one on). */
-export async function getDataQualityRules(deps: AdminDeps, tenantId: string): Promise<DataQualityRules> {
-  const stored = await deps.store.get(tenantId, dataQualityKey, storedDataQuality);
-  return stored ? rulesOf(stored.value) : defaultDataQualityRules;
-}
-
-const rulesOf = ({ holidayWeeks, inactiveWeeks, nonKnowledgeWorkers }: DataQualityRules): DataQualityRules => ({ holidayWeeks, inactiveWeeks, nonKnowledgeWorkers });
-
 /** The rules and the ETag of their version (none while the defaults apply). */
-export async function readDataQuality(deps: AdminDeps, principal: Principal): Promise<{ view: DataQualityRules & { updatedAt: string | null }; etag: string | undefined }> {
-  const stored = await deps.store.get(principal.tenantId, dataQualityKey, storedDataQuality);
+export async function readDataQuality(deps: WorkDeps, principal: Principal): Promise<{ view: DataQualityRules & { updatedAt: string | null }; etag: string | undefined }> {
+  const stored = await deps.store.get(principal.tenantId, tenantRows.dataQuality);
   return { view: stored?.value ?? { ...defaultDataQualityRules, updatedAt: null }, etag: stored?.etag };
 }
 
@@ -132,15 +114,15 @@ function dataQualityProblems(rules: DataQualityRules): FieldError[] {
  * in the same transaction. A cycle whose import is in flight is left to that import, which re-imports
  * on completion if it ran under other rules (pipeline/bucket.ts completeRun).
  */
-export async function putDataQuality(deps: AdminDeps, principal: Principal, input: DataQualityRules, ifMatch?: string): Promise<StoredDataQuality & { reimportRunIds: string[] }> {
+export async function putDataQuality(deps: WorkDeps, principal: Principal, input: DataQualityRules, ifMatch?: string): Promise<StoredDataQuality & { reimportRunIds: string[] }> {
   const problems = dataQualityProblems(input);
   if (problems.length > 0) throw ruleViolation(problems);
   const { tenantId } = principal;
   return applyChange(deps, principal, async () => {
-    const current = await deps.store.get(tenantId, dataQualityKey, storedDataQuality);
+    const current = await deps.store.get(tenantId, tenantRows.dataQuality);
     const next: StoredDataQuality = { ...rulesOf(input), updatedAt: deps.now().toISOString() };
     const before = current ? rulesOf(current.value) : defaultDataQualityRules;
-    const write: Write = current ? { op: 'replace', rowKey: dataQualityKey, etag: current.etag, value: next } : { op: 'create', rowKey: dataQualityKey, value: next };
+    const write = put(tenantRows.dataQuality, current, next);
     const inFlight = new Set((await importsInFlight(deps, tenantId)).map((r) => `${r.programId}\n${r.cycleId}`));
     // The setting row and the audit entry share the transaction with the runs.
     // Without consent there is nothing imported to redo, and imports would be cancelled anyway.
@@ -155,17 +137,17 @@ export async function putDataQuality(deps: AdminDeps, principal: Principal, inpu
       messages: again.messages,
       result: { ...next, reimportRunIds: runs.map((r) => r.runId) },
     };
-  }, { rowKey: dataQualityKey, ifMatch });
+  }, { row: tenantRows.dataQuality, ifMatch });
 }
 
 /** Deletes every imported value of the tenant ("Glint stores a copy ..., which can be deleted at any time"). */
-export async function purgeInsightsData(deps: AdminDeps, principal: Principal): Promise<{ runId: string }> {
+export async function purgeInsightsData(deps: WorkDeps, principal: Principal): Promise<{ runId: string }> {
   return applyChange(deps, principal, async () => {
     const run = newRun({ runId: newRunId('del'), kind: 'delete' }, deps.now());
     return {
-      writes: [{ op: 'create', rowKey: runRowKey(run.runId), value: run }],
+      writes: [create(tenantRows.run(run.runId), run)],
       audit: { action: 'data.purge', target: 'insights-data', before: null, after: { runId: run.runId } },
-      messages: [{ queue: queueNames.reprocess, body: { kind: 'delete', tenantId: principal.tenantId, runId: run.runId, scope: { all: true } } }],
+      messages: [runMessage(principal.tenantId, run)],
       result: { runId: run.runId },
     };
   });

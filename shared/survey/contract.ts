@@ -1,6 +1,6 @@
 import { isWellFormedText } from '../domain/person-rows';
 import { z } from 'zod';
-import { idSchema } from '../admin/schemas';
+import { idSchema, itemSchema } from '../storage/tenant-rows';
 
 // What the Glint platform sends about a survey cycle (SPEC section 13): its items, and the responses.
 // Shapes only; the rules that need the stored items (score inside the scale) are checked in ingest.
@@ -8,24 +8,7 @@ import { idSchema } from '../admin/schemas';
 export const maxItemsPerCycle = 100;
 export const maxCommentChars = 10_000;
 
-export const scaleSchema = z.strictObject({
-  min: z.number().int(),
-  max: z.number().int(),
-  favorableMin: z.number().int(),
-});
-
-export const itemSchema = z.strictObject({
-  itemId: idSchema,
-  text: z.string().min(1).max(300),
-  label: z.string().min(1).max(100),
-  category: z.string().min(1).max(100),
-  scale: scaleSchema,
-});
-export type SurveyItem = z.infer<typeof itemSchema>;
-
 export const itemsBody = z.strictObject({ items: z.array(itemSchema).min(1).max(maxItemsPerCycle) });
-export const storedItems = z.object({ programId: z.string(), cycleId: z.string(), items: z.array(itemSchema), updatedAt: z.string() });
-export type StoredItems = z.infer<typeof storedItems>;
 export const itemsView = z.object({ programId: z.string(), cycleId: z.string(), items: z.array(itemSchema), updatedAt: z.string() });
 
 export const responseSchema = z.strictObject({
@@ -39,5 +22,3 @@ export type SurveyResponse = z.infer<typeof responseSchema>;
 
 export const ingestResult = z.object({ accepted: z.number().int() });
 export type IngestResult = z.infer<typeof ingestResult>;
-
-export const itemsKey = (programId: string, cycleId: string) => `items:${programId}:${cycleId}`;

@@ -1,12 +1,13 @@
-import type { AdminDeps } from '../admin/tenant-config';
-import { queueNames, type QueuedMessage } from '../pipeline/work-queue';
+import { put, tenantRanges, tenantRows, type StoredReportState } from '../storage/tenant-rows';
 import type { Stored, Write } from '../storage/tenant-store';
-import { reportStateKey, storedReportState, type StoredReportState } from './schemas';
+import { updateRow } from './change';
+import type { WorkDeps } from './deps';
+import { queueNames, type QueuedMessage } from './queues';
 
 // Asking for a cycle's reports to be recomputed. Every change that moves a report's numbers
 // (responses or items posted, an import run completed, ranges re-bucketed, data deleted,
 // confidentiality settings changed) bumps the cycle's `requestedSeq` once the change is durable and
-// queues a `report-refresh` message; the job (refresh.ts) records the `requestedSeq` it computed, so
+// queues a `report-refresh` message; the job (shared/reports/refresh.ts) records the `requestedSeq` it computed, so
 // a message whose change an earlier computation already covered does nothing.
 
 export interface CycleRef {
@@ -37,12 +38,11 @@ function requestedState(current: Stored<StoredReportState> | undefined, cycle: C
  * The write that asks for a refresh, for callers that commit it with their own change, and the
  * message to send once that change has committed.
  */
-export async function reportRefreshWrite(deps: AdminDeps, tenantId: string, cycle: CycleRef): Promise<{ write: Write; message: QueuedMessage }> {
-  const key = reportStateKey(cycle.programId, cycle.cycleId);
-  const current = await deps.store.get(tenantId, key, storedReportState);
-  const value = requestedState(current, cycle);
+export async function reportRefreshWrite(deps: WorkDeps, tenantId: string, cycle: CycleRef): Promise<{ write: Write; message: QueuedMessage }> {
+  const ref = tenantRows.reportState(cycle.programId, cycle.cycleId);
+  const current = await deps.store.get(tenantId, ref);
   return {
-    write: current ? { op: 'replace', rowKey: key, etag: current.etag, value } : { op: 'create', rowKey: key, value },
+    write: put(ref, current, requestedState(current, cycle)),
     message: reportMessageOf(tenantId, cycle),
   };
 }
@@ -55,17 +55,17 @@ const reportMessageOf = (tenantId: string, cycle: CycleRef): QueuedMessage => ({
 /**
  * Asks for the reports of these cycles to be recomputed (after the change that moves them is
  * durable); `forget` names data that was deleted (attribute ids, "*" for all), which the cycles'
- * report history must then delete too (refresh.ts).
+ * report history must then delete too (shared/reports/refresh.ts).
  */
-export async function requestReportRefresh(deps: AdminDeps, tenantId: string, cycles: readonly CycleRef[], forget: readonly string[] = []): Promise<void> {
+export async function requestReportRefresh(deps: WorkDeps, tenantId: string, cycles: readonly CycleRef[], forget: readonly string[] = []): Promise<void> {
   for (const cycle of cycles) {
-    await deps.store.update(tenantId, reportStateKey(cycle.programId, cycle.cycleId), storedReportState, (current) => requestedState(current, cycle, forget));
+    await updateRow(deps, tenantId, tenantRows.reportState(cycle.programId, cycle.cycleId), (current) => requestedState(current, cycle, forget));
     await deps.queues.send(reportMessageOf(tenantId, cycle));
   }
 }
 
 /** Every cycle that has report state: what a change of confidentiality settings must refresh. */
-export async function cyclesWithReports(deps: AdminDeps, tenantId: string): Promise<CycleRef[]> {
-  return (await deps.store.list(tenantId, 'reportstate:', storedReportState)).map(({ value }) => ({ programId: value.programId, cycleId: value.cycleId }));
+export async function cyclesWithReports(deps: WorkDeps, tenantId: string): Promise<CycleRef[]> {
+  return (await deps.store.list(tenantId, tenantRanges.reportStates)).map(({ value }) => ({ programId: value.programId, cycleId: value.cycleId }));
 }
 

@@ -1,6 +1,6 @@
-import type { StoredRun } from '../admin/schemas';
 import { diagnose, type InsightsPersons } from '../domain/matching';
-import type { Roster } from './roster-store';
+import type { Roster } from '../storage/roster-store';
+import type { StoredRun } from '../storage/tenant-rows';
 
 /** What an import run records of matching (StoredRun's fields): with the roster, or by the shared key alone without one. */
 export function runMatchCounts(roster: Roster | null, persons: InsightsPersons): Pick<StoredRun, 'matchedEmployees' | 'matchedByAlternateId' | 'unmatchedGlintEmployees' | 'unmatchedInsightsPersons'> {
