@@ -3,6 +3,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers of shared/ (README "Architecture"): feature folders side by side, each importing only
+// downwards; nothing below a feature imports one. A folder's own files import each other freely.
+const features = ['admin', 'pipeline', 'reports', 'survey', 'roster'];
+const below = ['work', 'storage', 'insights', 'auth', 'config', 'domain'];
+const importsFrom = (folders) => folders.map((folder) => `../${folder}/*`);
+const layerRule = (message, folders) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: importsFrom(folders), message }] }] });
+const layers = [
+  ...features.map((feature) => ({
+    files: [`shared/${feature}/**/*.ts`],
+    rules: layerRule('A feature folder imports only downwards (work, storage, insights, auth, config, domain), never another feature.', features.filter((f) => f !== feature)),
+  })),
+  { files: ['shared/work/**/*.ts'], rules: layerRule('shared/work sits below the features: it imports storage, auth, config and domain only.', [...features, 'insights', 'http']) },
+  { files: ['shared/storage/**/*.ts'], rules: layerRule('shared/storage imports only domain and config.', [...features, 'work', 'insights', 'auth', 'http']) },
+  { files: ['shared/insights/**/*.ts', 'shared/auth/**/*.ts', 'shared/config/**/*.ts'], rules: layerRule('Adapters and settings import only each other and domain.', [...features, 'work', 'storage', 'http']) },
+  { files: ['shared/domain/**/*.ts'], rules: layerRule('The domain is pure: it imports nothing of the app.', below.filter((f) => f !== 'domain').concat(features, 'http', 'health')) },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'portal/**', 'node_modules/**', '.bench/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -17,6 +34,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  ...layers,
   {
     // Tests and benchmarks are the API's clients: they read JSON response bodies field by field and
     // assert on them. Typing every body would only restate the OpenAPI document, which

@@ -8,10 +8,12 @@ export const health = defineRoute({
   tag: 'Service',
   summary: 'Liveness and storage reachability',
   audiences: 'anonymous',
-  responses: { 200: { description: 'Healthy (503 with the same shape when storage is unreachable)', schema: healthReport } },
-  errors: [503],
+  responses: {
+    200: { description: 'Healthy', schema: healthReport },
+    503: { description: 'Storage is unreachable', schema: healthReport },
+  },
   handler: async ({ services }) => {
     const report = await checkHealth(services);
-    return { status: report.status === 'ok' ? 200 : 503, body: report };
+    return report.status === 'ok' ? { status: 200, body: report } : { status: 503, body: report };
   },
 });

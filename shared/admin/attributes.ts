@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { DomainError, notFound, ruleViolation, type FieldError } from '../domain/errors';
 import { bucketLabels, findMetric, rangeProblems, requireMetric, type Ranges } from '../domain/metrics';
@@ -6,20 +7,13 @@ import { applyChange } from '../work/change';
 import { requireConsent } from '../work/consent';
 import type { WorkDeps } from '../work/deps';
 import { newRun, newRunId, runMessage } from '../work/runs';
+import type { attributeView as attributeViewSchema } from './contract';
 
 // Behavioral attributes (SPEC section 7): a metric added once, granted to roles, split by ranges.
 
-export interface AttributeView {
-  metricId: string;
-  name: string;
-  unit: 'hour' | 'count';
-  roles: AttributeRole[];
-  ranges: { max: Ranges; labels: [string, string, string, string]; customized: boolean };
-  createdAt: string;
-  updatedAt: string;
-}
+type AttributeView = z.infer<typeof attributeViewSchema>;
 
-export function attributeView(attribute: StoredAttribute): AttributeView {
+function viewOf(attribute: StoredAttribute): AttributeView {
   const metric = requireMetric(attribute.metricId);
   return {
     metricId: attribute.metricId,
@@ -56,14 +50,14 @@ async function checkGrants(deps: WorkDeps, tenantId: string, grants: AttributeRo
 }
 
 export async function listAttributes(deps: WorkDeps, principal: Principal): Promise<AttributeView[]> {
-  return (await deps.store.list(principal.tenantId, tenantRanges.attributes)).map((a) => attributeView(a.value));
+  return (await deps.store.list(principal.tenantId, tenantRanges.attributes)).map((a) => viewOf(a.value));
 }
 
 /** The attribute, and the ETag of its version (what a later If-Match names). */
 export async function getAttribute(deps: WorkDeps, principal: Principal, metricId: string): Promise<{ view: AttributeView; etag: string }> {
   const stored = await deps.store.get(principal.tenantId, tenantRows.attribute(metricId));
   if (!stored) throw notFound(`Attribute ${metricId}`);
-  return { view: attributeView(stored.value), etag: stored.etag };
+  return { view: viewOf(stored.value), etag: stored.etag };
 }
 
 export async function createAttribute(deps: WorkDeps, principal: Principal, input: { metricId: string; roles: AttributeRole[] }): Promise<AttributeView> {
@@ -80,7 +74,7 @@ export async function createAttribute(deps: WorkDeps, principal: Principal, inpu
     return {
       writes: [create(tenantRows.attribute(metric.id), attribute)],
       audit: { action: 'attribute.create', target: `attribute/${metric.id}`, before: null, after: attribute },
-      result: attributeView(attribute),
+      result: viewOf(attribute),
     };
   });
 }
@@ -94,7 +88,7 @@ export async function updateAttributeRoles(deps: WorkDeps, principal: Principal,
     return {
       writes: [replace(current, next)],
       audit: { action: 'attribute.update', target: `attribute/${metricId}`, before: current.value, after: next },
-      result: attributeView(next),
+      result: viewOf(next),
     };
   }, { row: tenantRows.attribute(metricId), ifMatch });
 }

@@ -1,20 +1,15 @@
+import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { DomainError, ruleViolation } from '../domain/errors';
 import { put, replace, tenantRows, type StoredConsent } from '../storage/tenant-rows';
 import { applyChange } from '../work/change';
 import type { WorkDeps } from '../work/deps';
 import { cancelInFlight } from '../work/runs';
-import { currentAgreementVersion } from './contract';
+import { currentAgreementVersion, type consentView } from './contract';
 
 // Consent of a Global Administrator to share Viva Insights data with Glint (SPEC section 4).
 
-export interface ConsentView {
-  status: 'none' | 'granted' | 'revoked';
-  agreementVersion: string;
-  grantedBy: string | null;
-  grantedAt: string | null;
-  revokedAt: string | null;
-}
+type ConsentView = z.infer<typeof consentView>;
 
 function view(consent: StoredConsent | undefined): ConsentView {
   return {

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { notFound, ruleViolation } from '../domain/errors';
-import { ColumnError, resolveColumns } from '../domain/person-rows';
+import { ColumnError, resolveColumns } from '../insights/person-rows';
 import { exportFileNameProblem, type ExportFile, type ExportFileStore } from '../insights/export-files';
 import { exportHeaders } from '../insights/file-source';
 import { SourceError } from '../insights/source';

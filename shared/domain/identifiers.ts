@@ -12,3 +12,10 @@ export function emailDomain(identifier: string): string | null {
   const at = identifier.lastIndexOf('@');
   return at > 0 && at < identifier.length - 1 ? identifier.slice(at + 1) : null;
 }
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a string is valid Unicode (String.prototype.isWellFormed, which the project's TypeScript lib predates). */
+export function isWellFormedText(text: string): boolean {
+  return !loneSurrogate.test(text);
+}

@@ -44,7 +44,7 @@ function objectProperties(schema: z.ZodType | undefined): [string, JsonSchema, b
   return Object.entries(properties).map(([name, s]) => [name, s, required.has(name)]);
 }
 
-export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], version: string, routePrefix = 'api'): JsonSchema {
+export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], version: string, routePrefix = 'api'): JsonSchema & { openapi: string; paths: Record<string, unknown> } {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = `/${routePrefix}/${route.route}`;

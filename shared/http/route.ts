@@ -12,11 +12,19 @@ import { problem, problemForDomainError } from './problem';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
-export interface RouteResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+/** The statuses a handler answers itself (errors are thrown, and answered as problems by the pipeline). */
+export type AnsweredStatus = 200 | 201 | 202 | 204 | 503;
+
+/** A route's documented answers: each status with its body's schema (none for 204). */
+export type Responses = Partial<Record<AnsweredStatus, { description: string; schema?: z.ZodType }>>;
+
+/** A body as served: serialized, never changed, so read-only data (a metric's default ranges, say) is as good. */
+type Served<T> = T extends readonly (infer E)[] ? readonly Served<E>[] : T extends object ? { readonly [K in keyof T]: Served<T[K]> } : T;
+
+/** What a handler may answer: one of its route's documented statuses, with a body of that status's schema. */
+export type RouteResponse<R extends Responses = Responses> = {
+  [S in keyof R & AnsweredStatus]: { status: S; headers?: Record<string, string> } & (R[S] extends { schema: infer Z extends z.ZodType } ? { body: Served<z.infer<Z>> } : { body?: undefined });
+}[keyof R & AnsweredStatus];
 
 export interface RouteInput<P, Q, B> {
   principal: Principal;
@@ -33,7 +41,7 @@ export interface RouteInput<P, Q, B> {
   context: InvocationContext;
 }
 
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends Responses = Responses> {
   /** The Azure Function's name. */
   name: string;
   method: HttpMethod;
@@ -55,15 +63,15 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   streamBody?: { mediaTypes: readonly string[]; description: string };
   /** Largest accepted body (413 above). Default 64 KiB. */
   maxBodyBytes?: number | ((services: Services) => number);
-  /** Documented responses; 200/201/202 bodies are described by their schema. */
-  responses: Partial<Record<200 | 201 | 202 | 204, { description: string; schema?: z.ZodType }>>;
+  /** Documented responses; 200/201/202 bodies are described by their schema, which types what the handler returns. */
+  responses: R;
   /** Error statuses this route may answer besides the common 400/401/403. */
   errors?: readonly (404 | 409 | 412 | 413 | 422 | 503)[];
-  handler(input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<RouteResponse>;
+  handler(input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<RouteResponse<R>>;
 }
 
 // Erased to one shape for the registry; the generic parameters only matter inside the handler.
-export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType, Responses>;
 
 const registry: AnyRouteSpec[] = [];
 
@@ -74,15 +82,15 @@ export function registeredRoutes(): readonly AnyRouteSpec[] {
 const defaultMaxBody = 64 * 1024;
 const noQuery = z.strictObject({});
 
-export function defineRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
-  spec: RouteSpec<P, Q, B>,
-): RouteSpec<P, Q, B> {
-  registry.push(spec);
+export function defineRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, const R extends Responses = Responses>(
+  spec: RouteSpec<P, Q, B, R>,
+): RouteSpec<P, Q, B, R> {
+  registry.push(spec as unknown as AnyRouteSpec);
   app.http(spec.name, {
     methods: [spec.method],
     route: spec.route,
     authLevel: 'anonymous',
-    handler: (request, context) => execute(spec, request, context),
+    handler: (request, context) => execute(spec as unknown as AnyRouteSpec, request, context),
   });
   return spec;
 }

@@ -1,4 +1,4 @@
-import type { TextRows } from '../domain/text-rows';
+import type { TextRows } from './text-rows';
 
 // A CSV export read into pages of text rows: byte ranges, no object or string per row or field.
 // Hand-written because the libraries cost more than the import itself: csv-parse took 5.1 s to read

@@ -1,4 +1,4 @@
-import type { TextRows } from '../domain/text-rows';
+import type { TextRows } from './text-rows';
 
 export type RawRecord = Record<string, string | number | boolean | null | undefined>;
 

@@ -1,7 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors';
-import { ColumnError } from '../domain/person-rows';
+import { ColumnError } from '../insights/person-rows';
 import { SourceError } from '../insights/source';
 import { PermanentRunError, type PipelineDeps } from './deps';
 import { failRun } from '../work/runs';

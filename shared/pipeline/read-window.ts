@@ -1,6 +1,6 @@
 import type { WindowAggregator } from '../domain/aggregation';
-import { parseRecord, resolveColumns, type ColumnMap } from '../domain/person-rows';
-import { TextRowReader } from '../domain/text-rows';
+import { parseRecord, resolveColumns, type ColumnMap } from '../insights/person-rows';
+import { TextRowReader } from '../insights/text-rows';
 import { isTextRows, SourceError, type PersonQuerySource } from '../insights/source';
 
 // The pull's reading loop, also what the transform benchmark runs: every row of the person query

@@ -1,7 +1,9 @@
+import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { requireMetric } from '../domain/metrics';
 import { permissionFlags, tenantRanges, tenantRows, type Permissions } from '../storage/tenant-rows';
 import type { WorkDeps } from '../work/deps';
+import type { catalogView } from './contract';
 import { mayUse } from './read';
 
 // What a report reader may open (SPEC section 13): report users cannot list attributes or programs
@@ -9,10 +11,7 @@ import { mayUse } from './read';
 // roles may use and how, and which enabled programs' cycles (with their survey items) there are to
 // read. Nothing is listed that the report routes would refuse this caller.
 
-export interface CatalogView {
-  attributes: ({ metricId: string; name: string; unit: 'hour' | 'count' } & Permissions)[];
-  programs: { programId: string; name: string; cycles: { cycleId: string; name: string; startDate: string; endDate: string; items: { itemId: string; label: string; text: string }[] }[] }[];
-}
+type CatalogView = z.infer<typeof catalogView>;
 
 export async function reportCatalog(deps: WorkDeps, principal: Principal): Promise<CatalogView> {
   const { tenantId } = principal;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { timestampSchema } from '../storage/tenant-rows';
 import { emailDomain } from '../domain/identifiers';
 import { unmatchedReasons } from '../domain/matching';
-import { isWellFormedText } from '../domain/person-rows';
+import { isWellFormedText } from '../domain/identifiers';
 
 // Glint's roster (issue 15): what the platform sends per employee, what is stored, and what the
 // administrator reads back. Diagnostics name the administrator's own employees and their reasons;

@@ -1,4 +1,4 @@
-import { isWellFormedText } from '../domain/person-rows';
+import { isWellFormedText } from '../domain/identifiers';
 import { z } from 'zod';
 import { idSchema, itemSchema } from '../storage/tenant-rows';
 

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { bucketOf, maxMetricValue, meanOf, toNano, WindowAggregator, type Aggregate, type WindowRow } from '../../shared/domain/aggregation';
 import { metricCatalog, requireMetric } from '../../shared/domain/metrics';
-import { parseRecord, resolveColumns, type RawRecord } from '../../shared/domain/person-rows';
+import { parseRecord, resolveColumns, type RawRecord } from '../../shared/insights/person-rows';
 import { addDays } from '../../shared/domain/weeks';
 
 const window = { from: '2022-05-01', to: '2022-07-24' }; // 12 Sundays

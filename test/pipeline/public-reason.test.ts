@@ -1,4 +1,4 @@
-import { ColumnError } from '../../shared/domain/person-rows';
+import { ColumnError } from '../../shared/insights/person-rows';
 import { SourceError } from '../../shared/insights/source';
 import { PermanentRunError } from '../../shared/pipeline/deps';
 import { publicReason } from '../../shared/pipeline/queue-handler';

@@ -2601,7 +2601,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy (503 with the same shape when storage is unreachable) */
+            /** @description Healthy */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2634,13 +2634,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is unavailable */
+            /** @description Storage is unreachable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                        version: string;
+                        /** @enum {string} */
+                        storage: "ok" | "unreachable";
+                    };
                 };
             };
         };
@@ -3782,7 +3788,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        openapi: string;
+                        paths: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Malformed JSON, a body or query of the wrong shape, or an unknown query parameter */
             400: {

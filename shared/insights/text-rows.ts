@@ -1,11 +1,11 @@
-import { maxMetricValue, toNano } from './aggregation';
+import { maxMetricValue, toNano } from '../domain/aggregation';
 import { readActive, readEmployeeKey, readMetricDate, readValue, type ColumnMap, type Invalid } from './person-rows';
 
 // Person-query rows of a text export (CSV) read straight from its bytes. An export runs to millions of
 // rows; building an object and a dozen strings for each cost more than everything else the import does
 // with it. The fields that matter almost always have one plain spelling (2026-08-16, TRUE, 3.45), which
 // is read here from the bytes; any other spelling is decoded and read by person-rows.ts, so the rows,
-// values and reasons are those of parseRecord on the same record (test/domain/text-rows.test.ts).
+// values and reasons are those of parseRecord on the same record (test/insights/text-rows.test.ts).
 
 /**
  * A page of text rows, every row with one field per header. Row r's field c is the UTF-8 bytes
@@ -194,7 +194,7 @@ function plainDateNumber(bytes: Uint8Array, start: number, end: number): number 
 /**
  * The exact nano-units of a plain decimal (digits, at most one point, at most 9 decimals, at most 6
  * whole digits), otherwise NaN. Integer arithmetic below 2^53, so exact; toNano of the same decimal's
- * Number gives the same integer up to maxMetricValue (test/domain/text-rows.test.ts).
+ * Number gives the same integer up to maxMetricValue (test/insights/text-rows.test.ts).
  */
 function plainDecimalNano(bytes: Uint8Array, start: number, end: number): number {
   let i = start;

@@ -1,7 +1,7 @@
-import { maxMetricValue } from './aggregation';
-import { normalizeIdentifier } from './identifiers';
-import { findMetric } from './metrics';
-import { isCalendarDate, isSunday, toDayNumber } from './weeks';
+import { maxMetricValue } from '../domain/aggregation';
+import { isWellFormedText, normalizeIdentifier } from '../domain/identifiers';
+import { findMetric } from '../domain/metrics';
+import { isCalendarDate, isSunday, toDayNumber } from '../domain/weeks';
 
 // Rows of a Viva Insights person query (SPEC sections 9 and 10): which headers carry the employee key,
 // the week and the requested metrics, and what one record means. CSV fields arrive as strings,
@@ -69,13 +69,6 @@ export function resolveColumns(headers: readonly string[], options: { employeeKe
 }
 
 type Field = RawRecord[string];
-
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether a string is valid Unicode (String.prototype.isWellFormed, which the project's TypeScript lib predates). */
-export function isWellFormedText(text: string): boolean {
-  return !loneSurrogate.test(text);
-}
 
 /** Why a row is skipped as invalid, in words an administrator can act on. */
 export interface Invalid {

@@ -1,6 +1,6 @@
 import { maxMetricValue } from '../../shared/domain/aggregation';
 import { metricCatalog } from '../../shared/domain/metrics';
-import { ColumnError, parseRecord, resolveColumns, type ColumnMap, type RawRecord } from '../../shared/domain/person-rows';
+import { ColumnError, parseRecord, resolveColumns, type ColumnMap, type RawRecord } from '../../shared/insights/person-rows';
 
 const allMetricIds = metricCatalog.map((m) => m.id);
 

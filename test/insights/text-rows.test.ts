@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { maxMetricValue, toNano } from '../../shared/domain/aggregation';
-import { parseRecord, resolveColumns, type ParsedRow, type RawRecord } from '../../shared/domain/person-rows';
-import { TextRowReader, type TextRows } from '../../shared/domain/text-rows';
+import { parseRecord, resolveColumns, type ParsedRow, type RawRecord } from '../../shared/insights/person-rows';
+import { TextRowReader, type TextRows } from '../../shared/insights/text-rows';
 import { toDayNumber } from '../../shared/domain/weeks';
 
 // TextRowReader reads the plain spellings from bytes and hands the rest to person-rows.ts: on any
