@@ -178,6 +178,11 @@ export class WindowAggregator {
     return this.firstCell.size;
   }
 
+  /** Whether the employee has a row in the window. */
+  has(employeeKey: string): boolean {
+    return this.firstCell.has(employeeKey);
+  }
+
   /** Values of metrics not asked for are ignored; an in-window row without values still counts its employee. */
   add(row: WindowRow): 'used' | 'outside-window' {
     if (row.metricDate < this.from || row.metricDate > this.to) return 'outside-window';

@@ -12,7 +12,7 @@ import { getConfidentiality, getDataQualityRules } from '../work/tenant-settings
 import { completeRun } from './bucket';
 import { cleanWindow, readMetricIds, type CleanedWindow } from './cleaned-window';
 import { PermanentRunError, type PipelineDeps } from './deps';
-import { runMatchCounts } from './match-counts';
+import { keyMatchCounts, runMatchCounts } from './match-counts';
 import { readWindow } from './read-window';
 
 // insights-pull: stream the tenant's person query page by page, keep the rows of the run's 12-week
@@ -54,17 +54,18 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   // Glint's roster is read while the person query is: its seconds hide behind the query's minutes.
   const rosterRead = readRoster(deps, tenantId);
   rosterRead.catch(() => undefined); // awaited below; a failed read fails the pull there
-  const { invalidRows, persons } = await readBounded(deps, source.value, aggregator, tenantId, aggregator.metricIds);
+  const { invalidRows, outsideWindow } = await readBounded(deps, source.value, aggregator, tenantId, aggregator.metricIds);
   const cleaned = cleanWindow(aggregator, { window: started.window, attributeMetricIds: metricIds, rules, minGroupSize: confidentiality.insightsMinGroupSize });
 
   const plan = planChunks(aggregator, cleaned);
   const employees = plan.measured.length;
   // Matched to Glint's roster now, while the persons are in memory; kept for a later roster (rematch.ts).
-  const measured = new Set(plan.measured);
-  const withoutWindow = [...persons].filter((key) => !measured.has(key)).sort();
+  // Without a week in the window: no row in it, or rows without values (or left out by the rules).
+  const withoutWindow = [...plan.unmeasured, ...[...outsideWindow].filter((key) => !aggregator.has(key))].sort();
   const scope = { tenantId, programId: message.programId, cycleId: message.cycleId, runId: dataRunId(started) };
   const [roster] = await Promise.all([rosterRead, writePersonIndex(deps.persons, scope, plan.measured, withoutWindow)]);
-  const counts = runMatchCounts(roster, { measured, withoutWindow: new Set(withoutWindow) });
+  // The sets matching looks persons up in are built only when there is a roster to match.
+  const counts = roster ? runMatchCounts(roster, { measured: new Set(plan.measured), withoutWindow: new Set(withoutWindow) }) : keyMatchCounts(plan.measured.length);
   const totals = (run: StoredRun): StoredRun => ({
     ...run,
     progress: { ...run.progress, employees, chunksTotal: plan.chunks.length },
@@ -111,12 +112,16 @@ function entryOf(employeeKey: string, metrics: Record<string, Aggregate>): Bucke
   return [employeeKey, Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, [v.sumNano, v.weeks]]))];
 }
 
-function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chunks: Chunk[]; measured: string[] } {
+function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chunks: Chunk[]; measured: string[]; unmeasured: string[] } {
   const byShard: { keys: string[]; sizes: number[] }[] = Array.from({ length: shardCount }, () => ({ keys: [], sizes: [] }));
   const measured: string[] = [];
+  const unmeasured: string[] = [];
   for (const employeeKey of aggregator.keys()) {
     const metrics = cleaned.aggregateOf(employeeKey);
-    if (Object.keys(metrics).length === 0) continue;
+    if (Object.keys(metrics).length === 0) {
+      unmeasured.push(employeeKey);
+      continue;
+    }
     const shard = byShard[shardOf(employeeKey)]!;
     shard.keys.push(employeeKey);
     shard.sizes.push(JSON.stringify(entryOf(employeeKey, metrics)).length + 1);
@@ -136,7 +141,7 @@ function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chu
     }
     if (keys.length > from) chunks.push({ keys: keys.slice(from) });
   }
-  return { chunks, measured };
+  return { chunks, measured, unmeasured };
 }
 
 function chunkMessage(message: PullMessage, cleaned: CleanedWindow, chunk: Chunk, index: number): QueuedMessage {

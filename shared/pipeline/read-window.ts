@@ -10,8 +10,12 @@ export interface WindowRead {
   /** Every record the source held, used or not. */
   rows: number;
   invalidRows: number;
-  /** Distinct employee keys of the rows read, active ones in the window or not (matching tells apart who had no week in it). */
-  persons: ReadonlySet<string>;
+  /**
+   * Employee keys with a valid row outside the window. With the aggregator's keys (the persons with a
+   * row in it) they are every person the query held, so matching can tell "no week in the window"
+   * from "not in the person query" without a set of every key beside the aggregator's.
+   */
+  outsideWindow: ReadonlySet<string>;
 }
 
 export async function readWindow(
@@ -24,8 +28,8 @@ export async function readWindow(
   let textReader: TextRowReader | undefined;
   let rows = 0;
   let invalidRows = 0;
-  const persons = new Set<string>();
-  let lastKey: string | undefined;
+  const outsideWindow = new Set<string>();
+  let lastOutside: string | undefined;
   for await (const page of source.pages(options.signal)) {
     rows += page.length;
     if (rows > maxRows) throw new SourceError(`the person query has more than ${maxRows} rows, the most one import reads; the import stops`, false);
@@ -37,8 +41,9 @@ export async function readWindow(
         if (kind === 'invalid') invalidRows++;
         else if (kind === 'row') {
           // The reader hands out the same string while the key repeats: one Set look-up per employee.
-          if (textReader.employeeKey !== lastKey) persons.add((lastKey = textReader.employeeKey));
-          aggregator.addWeek(textReader.employeeKey, textReader.day, textReader.nanos);
+          if (aggregator.addWeek(textReader.employeeKey, textReader.day, textReader.nanos) === 'outside-window' && textReader.employeeKey !== lastOutside) {
+            outsideWindow.add((lastOutside = textReader.employeeKey));
+          }
         }
       }
     } else {
@@ -46,12 +51,9 @@ export async function readWindow(
         columns ??= resolveColumns(Object.keys(record), options);
         const row = parseRecord(record, columns);
         if (row.kind === 'invalid') invalidRows++;
-        else if (row.kind === 'row') {
-          persons.add(row.employeeKey);
-          aggregator.add(row);
-        }
+        else if (row.kind === 'row' && aggregator.add(row) === 'outside-window') outsideWindow.add(row.employeeKey);
       }
     }
   }
-  return { rows, invalidRows, persons };
+  return { rows, invalidRows, outsideWindow };
 }
