@@ -85,12 +85,14 @@ const noQuery = z.strictObject({});
 export function defineRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, const R extends Responses = Responses>(
   spec: RouteSpec<P, Q, B, R>,
 ): RouteSpec<P, Q, B, R> {
-  registry.push(spec as unknown as AnyRouteSpec);
+  // The registry and the pipeline need no more than the erased shape.
+  const erased = spec as unknown as AnyRouteSpec;
+  registry.push(erased);
   app.http(spec.name, {
     methods: [spec.method],
     route: spec.route,
     authLevel: 'anonymous',
-    handler: (request, context) => execute(spec as unknown as AnyRouteSpec, request, context),
+    handler: (request, context) => execute(erased, request, context),
   });
   return spec;
 }

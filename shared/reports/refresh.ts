@@ -9,7 +9,8 @@ import { shardCount } from '../storage/values-store';
 import { commitChange, updateRow } from '../work/change';
 import { consentGranted } from '../work/consent';
 import type { DataDeps } from '../work/deps';
-import { queueNames, type ReportMessage } from '../work/queues';
+import type { ReportMessage } from '../work/queues';
+import { refreshMessage } from '../work/report-refresh';
 import { getConfidentiality } from '../work/tenant-settings';
 import type { ReportCommentStore } from './comment-store';
 import { buildCycleReport, CycleResponses, noDataGroup, type CycleReport } from './cycle-report';
@@ -146,7 +147,7 @@ export async function refreshCycleReport(deps: ReportDeps, message: ReportMessag
     const again = current.value.requestedSeq > seq;
     return {
       writes: [replace(current, { ...next, requestedSeq: current.value.requestedSeq, forget }), ...writes],
-      messages: again ? [{ queue: queueNames.reports, body: message }] : [],
+      messages: again ? [refreshMessage(tenantId, { programId, cycleId })] : [],
       result: true,
     };
   }, commitRetry);

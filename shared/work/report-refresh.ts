@@ -43,11 +43,12 @@ export async function reportRefreshWrite(deps: WorkDeps, tenantId: string, cycle
   const current = await deps.store.get(tenantId, ref);
   return {
     write: put(ref, current, requestedState(current, cycle)),
-    message: reportMessageOf(tenantId, cycle),
+    message: refreshMessage(tenantId, cycle),
   };
 }
 
-const reportMessageOf = (tenantId: string, cycle: CycleRef): QueuedMessage => ({
+/** The message that has a cycle's reports recomputed (what the change asked for is in its report state). */
+export const refreshMessage = (tenantId: string, cycle: CycleRef): QueuedMessage => ({
   queue: queueNames.reports,
   body: { kind: 'report', tenantId, programId: cycle.programId, cycleId: cycle.cycleId },
 });
@@ -60,7 +61,7 @@ const reportMessageOf = (tenantId: string, cycle: CycleRef): QueuedMessage => ({
 export async function requestReportRefresh(deps: WorkDeps, tenantId: string, cycles: readonly CycleRef[], forget: readonly string[] = []): Promise<void> {
   for (const cycle of cycles) {
     await updateRow(deps, tenantId, tenantRows.reportState(cycle.programId, cycle.cycleId), (current) => requestedState(current, cycle, forget));
-    await deps.queues.send(reportMessageOf(tenantId, cycle));
+    await deps.queues.send(refreshMessage(tenantId, cycle));
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { cycleSundays, importWindow } from '../domain/weeks';
-import { put, tenantRanges, tenantRows, type StoredRun } from '../storage/tenant-rows';
+import { replace, tenantRanges, tenantRows, type StoredRun } from '../storage/tenant-rows';
 import type { Write } from '../storage/tenant-store';
 import { commitChange } from './change';
 import type { WorkDeps } from './deps';
@@ -101,7 +101,7 @@ export async function changeRun(deps: WorkDeps, tenantId: string, runId: string,
     unchanged = current?.value;
     const change = current ? await decide(current.value) : null;
     if (!current || !change) return null;
-    return { writes: [put(ref, current, change.run), ...(change.writes ?? [])], messages: change.messages ?? [], result: change.run };
+    return { writes: [replace(current, change.run), ...(change.writes ?? [])], messages: change.messages ?? [], result: change.run };
   }, runRetry);
   return changed ?? unchanged;
 }
@@ -118,8 +118,8 @@ export async function startRun(deps: WorkDeps, tenantId: string, runId: string, 
 }
 
 /** Marks the run succeeded, unless it already finished (a deletion may have cancelled it meanwhile). */
-export function succeedRun(deps: WorkDeps, tenantId: string, runId: string, fields: Partial<StoredRun> = {}): Promise<StoredRun | undefined> {
-  return changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : { run: { ...run, ...fields, status: 'succeeded', finishedAt: deps.now().toISOString() } }));
+export function succeedRun(deps: WorkDeps, tenantId: string, runId: string): Promise<StoredRun | undefined> {
+  return changeRun(deps, tenantId, runId, (run) => (isFinished(run) ? null : { run: { ...run, status: 'succeeded', finishedAt: deps.now().toISOString() } }));
 }
 
 export const isFinished = (run: StoredRun) => run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled';
