@@ -8,6 +8,7 @@ import { syntheticColumns, syntheticRows } from '../local/synthetic-person-query
 import { startChild, type Child, type ProcessUsage } from './children';
 import { digestOf, storedValues } from './digest';
 import { api, configureTenant, hostSettings, lastDataSunday, startHost, tokensFor, waitForRun, type Api, type Tokens } from './stack';
+import { pullWorkerArguments } from './worker-arguments';
 
 // The import benchmark: 100,000 employees × 12 weeks × 10 metrics from the Viva Insights simulator
 // through pull, bucket and Table Storage, with the pull in one host process and the bucket stage on
@@ -83,9 +84,7 @@ export async function importOnce(options: ImportOptions, hosts: number, keysDir:
     },
   });
   const settings = hostSettings(connectionString, keysDir);
-  // Node sizes its heap from the machine (24 GiB here) and collects lazily; an Azure instance has
-  // 512 MB to 4 GB, and the same limit can be passed to its Node worker (`languageWorkers__node__arguments`).
-  const pullHost = await startHost('pull', settings, options.pullHeapMb ? { NODE_OPTIONS: `--max-old-space-size=${options.pullHeapMb}` } : {});
+  const pullHost = await startHost('pull', settings, options.pullHeapMb ? { NODE_OPTIONS: pullWorkerArguments(options.pullHeapMb) } : {});
   const apiHost = await startHost('api', settings);
   const workHosts = await Promise.all(Array.from({ length: hosts }, () => startHost('work', settings)));
   console.log(`  pids: azurite ${azurite.pid}, pull ${pullHost.pid}, api ${apiHost.pid}, work ${workHosts.map((h) => h.pid).join(' ')}`);

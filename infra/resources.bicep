@@ -290,6 +290,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     useFederated
       ? { INSIGHTS_IDENTITY_CLIENT_ID: identity.properties.clientId }
       : {},
+    // On 512 MB instances the pull must stay within 256 MB (README "Benchmarks"): Node would size its
+    // heap from the machine and collect too late. The arguments bench/worker-arguments.ts measures.
+    instanceMemoryMB <= 512
+      ? { languageWorkers__node__arguments: '--max-old-space-size=192 --max-semi-space-size=8' }
+      : {},
     empty(allowedTenantIds)
       ? {}
       : { AUTH_ALLOWED_TENANTS: allowedTenantIds },

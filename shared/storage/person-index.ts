@@ -13,6 +13,7 @@ import type { RunScope } from './values-store';
 const personIndexPartition = (scope: RunScope) => `${scope.tenantId}|${scope.programId}|${scope.cycleId}|${scope.runId}`;
 
 const sealKey = 'seal';
+const pagesPerRequest = 10;
 const seal = z.object({ measured: z.number().int(), withoutWindow: z.number().int(), measuredPages: z.number().int(), withoutWindowPages: z.number().int() });
 
 function pack(keys: Iterable<string>): string[] {
@@ -25,7 +26,13 @@ export async function writePersonIndex(persons: PagedStore, scope: RunScope, mea
   const partition = personIndexPartition(scope);
   const measuredPages = pack(measured);
   const withoutWindowPages = pack(withoutWindow);
-  await Promise.all([persons.writePages(partition, 'm', 0, measuredPages), persons.writePages(partition, 'w', 0, withoutWindowPages)]);
+  // A few pages per request, one request at a time: the pull writes the list near its memory peak, and
+  // 40-page transactions four at once (1.2 MB of keys each, several encoded copies of it in flight)
+  // grew the pull by 17 MB at 100,000 persons, against 11 MB this way. The roster is read meanwhile,
+  // so nothing waits on the sequential requests.
+  for (const [list, pages] of [['m', measuredPages], ['w', withoutWindowPages]] as const) {
+    for (let first = 0; first < pages.length; first += pagesPerRequest) await persons.writePages(partition, list, first, pages.slice(first, first + pagesPerRequest), 1);
+  }
   await persons.writeRow(partition, sealKey, { measured: measured.length, withoutWindow: withoutWindow.length, measuredPages: measuredPages.length, withoutWindowPages: withoutWindowPages.length });
 }
 

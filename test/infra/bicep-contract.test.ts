@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pullWorkerArguments } from '../../bench/worker-arguments';
 import { parseSettings, settingNames } from '../../shared/config/settings';
 import { repoRoot } from '../support/local-stack';
 
@@ -164,8 +165,13 @@ describe('Bicep: app settings', () => {
   });
 
   it('sets nothing the app or the Functions host does not read', () => {
-    const hostSettings = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
+    const hostSettings = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'languageWorkers__node__arguments'];
     expect([...settings.keys()].filter((name) => !settingNames.includes(name) && !hostSettings.includes(name))).toEqual([]);
+  });
+
+  it('gives the Node worker of a 512 MB instance the heap the benchmark holds the pull to 256 MB with', () => {
+    expect(settings.get('languageWorkers__node__arguments')).toBe(`'${pullWorkerArguments(192)}'`);
+    expect(squash(resourceBlock(resources, 'appSettings'))).toContain(`instanceMemoryMB <= 512 ? { languageWorkers__node__arguments: '${pullWorkerArguments(192)}' } : {}`);
   });
 
   it('reaches storage with the identity: no account key or storage connection string anywhere', () => {
