@@ -180,7 +180,10 @@ async function attemptPage(policy: Policy, url: string, token: string, signal?: 
 /**
  * The body, refused past `maxBytes` as soon as that many have arrived. Read whole, then parsed with
  * JSON.parse rather than by a streaming JSON parser: on a 16 MB page of 10,000 rows stream-json took
- * 1.2 s against JSON.parse's 0.1 s, and the cap bounds the memory either way.
+ * 1.2 s against JSON.parse's 0.1 s, and the cap bounds the memory either way. Each chunk is decoded as
+ * it arrives and let go, rather than all kept and copied into one buffer: a page then passes through
+ * memory once as text instead of three times (chunks, joined buffer, text), outside the V8 heap where
+ * freed memory is slow to return.
  */
 async function boundedText(response: Response, maxBytes: number): Promise<string> {
   const size = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MiB` : `${Math.round(maxBytes / 1024)} KiB`;
@@ -190,7 +193,8 @@ async function boundedText(response: Response, maxBytes: number): Promise<string
     throw tooLarge();
   }
   if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = '';
   let bytes = 0;
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
@@ -201,9 +205,10 @@ async function boundedText(response: Response, maxBytes: number): Promise<string
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    chunks.push(value);
+    // `stream` keeps a character split between two chunks for the next.
+    text += decoder.decode(value, { stream: true });
   }
-  return Buffer.concat(chunks, bytes).toString('utf8');
+  return text + decoder.decode();
 }
 
 function networkFailure(error: unknown, signal?: AbortSignal): Attempt {

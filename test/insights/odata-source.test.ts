@@ -305,6 +305,23 @@ describe('bounded work', () => {
     // Stopped at the cap: ~1.7 KB a chunk, 64 KiB cap.
     expect(streamed).toBeLessThan(50);
   });
+
+  it('reads characters whose bytes arrive in different chunks whole', async () => {
+    const page = { value: [{ PersonId: 'zoë.ångström@contoso.com', MetricDate: '2024-01-07', Organization: 'Ventes 🙂 Montréal' }] };
+    const bytes = new TextEncoder().encode(JSON.stringify(page));
+    // One byte a chunk: every multi-byte character is split.
+    const byteByByte: typeof fetch = async () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            for (const byte of bytes) controller.enqueue(Uint8Array.of(byte));
+            controller.close();
+          },
+        }),
+        { status: 200 },
+      );
+    expect(await readPages(source({ fetch: byteByByte }))).toEqual([page.value]);
+  });
 });
 
 describe('cancellation', () => {
