@@ -56,15 +56,21 @@ const identifiersOf = (e: RosterEmployee): string[] => [e.key, e.email, ...e.alt
 export const unmatchedReasons = [
   'inactive-in-glint',
   'identifier-matched-to-another-employee',
+  'excluded-by-data-quality',
   'no-week-in-window',
   'email-domain-not-in-insights',
   'not-in-person-query',
 ] as const;
 export type UnmatchedReason = (typeof unmatchedReasons)[number];
 
-/** The Insights persons an import read: with data in the window, and in the query without a week in it. */
+/**
+ * The Insights persons an import read: with data in the window; with data in it that the tenant's
+ * data-quality rules left out whole (a non-knowledge worker, or every week inactive or a holiday);
+ * and in the query without a week in it.
+ */
 export interface InsightsPersons {
   measured: ReadonlySet<string>;
+  excluded: ReadonlySet<string>;
   withoutWindow: ReadonlySet<string>;
 }
 
@@ -90,7 +96,7 @@ export interface UnmatchedEmployee {
 
 export function diagnose(employees: readonly RosterEmployee[], persons: InsightsPersons, matches: ReadonlyMap<string, Match> = matchRoster(employees, persons.measured)): { counts: MatchCounts; unmatched: UnmatchedEmployee[] } {
   const domains = new Set<string>();
-  for (const set of [persons.measured, persons.withoutWindow]) {
+  for (const set of [persons.measured, persons.excluded, persons.withoutWindow]) {
     for (const key of set) {
       const domain = emailDomain(key);
       if (domain !== null) domains.add(domain);
@@ -128,6 +134,7 @@ function reasonOf(employee: RosterEmployee, persons: InsightsPersons, domains: R
   if (employee.status === 'inactive') return 'inactive-in-glint';
   const ids = identifiersOf(employee);
   if (ids.some((id) => persons.measured.has(id))) return 'identifier-matched-to-another-employee';
+  if (ids.some((id) => persons.excluded.has(id))) return 'excluded-by-data-quality';
   if (ids.some((id) => persons.withoutWindow.has(id))) return 'no-week-in-window';
   // Only meaningful when the key column holds emails: a query keyed by object ids shows no domains.
   const domain = emailDomain(employee.email);

@@ -23,6 +23,8 @@ export interface CleanedWindow {
   figures: DataQualityFigures | null;
   /** Persons who had values before the rules and none after: not counted as unmatched. */
   personsExcluded: number;
+  /** Whether the rules left out every value of a person who had some (one of personsExcluded). */
+  excluded(employeeKey: string): boolean;
 }
 
 export function cleanWindow(
@@ -32,7 +34,7 @@ export function cleanWindow(
   const { rules, attributeMetricIds } = options;
   if (!anyRuleEnabled(rules)) {
     // Collaboration hours is read only for the rules, so with all off the aggregator holds the attributes alone.
-    return { aggregateOf: (key) => aggregator.aggregateOf(key), figures: null, personsExcluded: 0 };
+    return { aggregateOf: (key) => aggregator.aggregateOf(key), figures: null, personsExcluded: 0, excluded: () => false };
   }
   // Collaboration hours read for the rules alone is not handed on.
   const extraMetric = aggregator.metricIds.length > attributeMetricIds.length;
@@ -70,12 +72,14 @@ export function cleanWindow(
     else personWeeksExcluded += excluded;
     if (verdict.nonKnowledgeWorker || excluded === valued) personsExcluded++;
   }
+  const aggregateOf = (key: string) => {
+    const verdict = verdictOf(key);
+    return verdict.nonKnowledgeWorker ? {} : onlyAttributes(aggregator.aggregateOf(key, verdict.excludedWeeks));
+  };
   return {
-    aggregateOf: (key) => {
-      const verdict = verdictOf(key);
-      return verdict.nonKnowledgeWorker ? {} : onlyAttributes(aggregator.aggregateOf(key, verdict.excludedWeeks));
-    },
+    aggregateOf,
     personsExcluded,
+    excluded: (key) => Object.keys(aggregateOf(key)).length === 0 && aggregator.weeksWithValue(key, attributeMetricIds).some(Boolean),
     figures: {
       rules,
       holidayWeeks: holidays.map((h) => {

@@ -60,12 +60,14 @@ export async function pull(deps: PipelineDeps, message: PullMessage): Promise<vo
   const plan = planChunks(aggregator, cleaned);
   const employees = plan.measured.length;
   // Matched to Glint's roster now, while the persons are in memory; kept for a later roster (rematch.ts).
-  // Without a week in the window: no row in it, or rows without values (or left out by the rules).
-  const withoutWindow = [...plan.unmeasured, ...[...outsideWindow].filter((key) => !aggregator.has(key))].sort();
+  // Without a week in the window: no row in it, or rows without values.
+  const persons = { measured: plan.measured, excluded: plan.excluded, withoutWindow: [...plan.unmeasured, ...[...outsideWindow].filter((key) => !aggregator.has(key))].sort() };
   const scope = { tenantId, programId: message.programId, cycleId: message.cycleId, runId: dataRunId(started) };
-  const [roster] = await Promise.all([rosterRead, writePersonIndex(deps.persons, scope, plan.measured, withoutWindow)]);
+  const [roster] = await Promise.all([rosterRead, writePersonIndex(deps.persons, scope, persons)]);
   // The sets matching looks persons up in are built only when there is a roster to match.
-  const counts = roster ? runMatchCounts(roster, { measured: new Set(plan.measured), withoutWindow: new Set(withoutWindow) }) : keyMatchCounts(plan.measured.length);
+  const counts = roster
+    ? runMatchCounts(roster, { measured: new Set(persons.measured), excluded: new Set(persons.excluded), withoutWindow: new Set(persons.withoutWindow) })
+    : keyMatchCounts(plan.measured.length);
   const totals = (run: StoredRun): StoredRun => ({
     ...run,
     progress: { ...run.progress, employees, chunksTotal: plan.chunks.length },
@@ -112,14 +114,16 @@ function entryOf(employeeKey: string, metrics: Record<string, Aggregate>): Bucke
   return [employeeKey, Object.fromEntries(Object.entries(metrics).map(([m, v]) => [m, [v.sumNano, v.weeks]]))];
 }
 
-function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chunks: Chunk[]; measured: string[]; unmeasured: string[] } {
+/** The chunks, and the persons by what the window holds of them: measured, left out by the rules, without a value. */
+function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chunks: Chunk[]; measured: string[]; excluded: string[]; unmeasured: string[] } {
   const byShard: { keys: string[]; sizes: number[] }[] = Array.from({ length: shardCount }, () => ({ keys: [], sizes: [] }));
   const measured: string[] = [];
+  const excluded: string[] = [];
   const unmeasured: string[] = [];
   for (const employeeKey of aggregator.keys()) {
     const metrics = cleaned.aggregateOf(employeeKey);
     if (Object.keys(metrics).length === 0) {
-      unmeasured.push(employeeKey);
+      (cleaned.excluded(employeeKey) ? excluded : unmeasured).push(employeeKey);
       continue;
     }
     const shard = byShard[shardOf(employeeKey)]!;
@@ -141,7 +145,7 @@ function planChunks(aggregator: WindowAggregator, cleaned: CleanedWindow): { chu
     }
     if (keys.length > from) chunks.push({ keys: keys.slice(from) });
   }
-  return { chunks, measured, unmeasured };
+  return { chunks, measured, excluded, unmeasured };
 }
 
 function chunkMessage(message: PullMessage, cleaned: CleanedWindow, chunk: Chunk, index: number): QueuedMessage {

@@ -18,7 +18,7 @@ describe('matchRoster', () => {
       ['bob@contoso.com', { insightsKey: 'bob@contoso.com', via: 'key' }],
       ['e3', { insightsKey: 'cy@contoso.com', via: 'alternate' }],
     ]);
-    const { counts, unmatched } = diagnose(roster, { measured, withoutWindow: new Set() });
+    const { counts, unmatched } = diagnose(roster, { measured, excluded: new Set(), withoutWindow: new Set() });
     expect(counts).toMatchObject({ measuredEmployees: 5, matchedEmployees: 3, matchedByAlternateId: 1, unmatchedGlintEmployees: 1, unmatchedInsightsPersons: 2 });
     expect(unmatched.map((u) => [u.employee.key, u.reason])).toEqual([
       ['e4', 'identifier-matched-to-another-employee'],
@@ -26,12 +26,14 @@ describe('matchRoster', () => {
     ]);
   });
 
-  it('gives the first reason that holds: no week in the window, a domain Insights never shows, else absent', () => {
-    const roster = [employee('a@contoso.com', 'a@contoso.com'), employee('b@fabrikam.com', 'b@fabrikam.com'), employee('c@contoso.com', 'c@contoso.com')];
-    const { unmatched } = diagnose(roster, { measured: new Set(['x@contoso.com']), withoutWindow: new Set(['a@contoso.com']) });
-    expect(unmatched.map((u) => u.reason)).toEqual(['no-week-in-window', 'email-domain-not-in-insights', 'not-in-person-query']);
+  it('gives the first reason that holds: left out by the rules, no week in the window, a domain Insights never shows, else absent', () => {
+    const roster = [employee('a@contoso.com', 'a@contoso.com'), employee('b@fabrikam.com', 'b@fabrikam.com'), employee('c@contoso.com', 'c@contoso.com'), employee('d', 'd@tailspin.com', ['d@contoso.com'])];
+    const { unmatched, counts } = diagnose(roster, { measured: new Set(['x@contoso.com']), excluded: new Set(['d@contoso.com']), withoutWindow: new Set(['a@contoso.com']) });
+    expect(unmatched.map((u) => u.reason)).toEqual(['no-week-in-window', 'email-domain-not-in-insights', 'not-in-person-query', 'excluded-by-data-quality']);
+    // A person the rules left out is not measured, so not an unmatched Insights person either.
+    expect(counts).toMatchObject({ measuredEmployees: 1, unmatchedGlintEmployees: 4, unmatchedInsightsPersons: 1 });
     // Keys without domains (object ids) say nothing about domains.
-    expect(diagnose([roster[1]!], { measured: new Set(['oid-1']), withoutWindow: new Set() }).unmatched[0]!.reason).toBe('not-in-person-query');
+    expect(diagnose([roster[1]!], { measured: new Set(['oid-1']), excluded: new Set(), withoutWindow: new Set() }).unmatched[0]!.reason).toBe('not-in-person-query');
   });
 
   it('holds its rules on random rosters', () => {
@@ -48,7 +50,7 @@ describe('matchRoster', () => {
           if (e.status === 'active' && measured.has(e.key)) expect(m).toEqual({ insightsKey: e.key, via: 'key' });
           if (m) expect(e.status === 'active' && measured.has(m.insightsKey) && [e.key, e.email, ...e.alternates].includes(m.insightsKey)).toBe(true);
         }
-        const { counts, unmatched } = diagnose(roster, { measured, withoutWindow: new Set() }, matches);
+        const { counts, unmatched } = diagnose(roster, { measured, excluded: new Set(), withoutWindow: new Set() }, matches);
         expect(counts.matchedEmployees + unmatched.length).toBe(roster.length);
       }),
     );

@@ -229,6 +229,26 @@ describe('each rule on a hand-made person query', () => {
     expect(program.cycles[0].importState.lastRunId).toBe(put.reimportRunIds[0]);
     expect(await meetingValues(t)).toEqual(expectedCleaning(rows, all).values);
   });
+
+  it('with Glint’s roster: a person the rules left out whole is unmatched for that reason, not for a missing week', async () => {
+    const all = { holiday: 1, inactive: 2, nkw: 5 };
+    const expected = expectedCleaning(rows, all);
+    const people = [...new Set(rows.map((r) => r.person)), 'nobody@contoso.com'];
+    // Here, independently: kept values match; data the rules took whole is their doing; a person absent from the query is absent.
+    const reasonOf = (person: string) =>
+      rows.some((r) => r.person === person && r.meeting !== null) ? 'excluded-by-data-quality' : rows.some((r) => r.person === person) ? 'no-week-in-window' : 'not-in-person-query';
+    const unmatched = people.filter((p) => !expected.values.has(p)).sort().map((p) => [p, reasonOf(p)]);
+    expect(unmatched).toEqual([['floor@contoso.com', 'excluded-by-data-quality'], ['nobody@contoso.com', 'not-in-person-query']]);
+
+    const t = await tenantWith(csvOf(rows), all);
+    const roster = people.map((p) => JSON.stringify({ employeeKey: p, email: p, status: 'active' })).join('\n');
+    expect((await stack.call('PUT', '/api/employees', { token: t.app, rawBody: roster, headers: { 'content-type': 'application/x-ndjson' } })).status).toBe(200);
+    const run = await importNow(t);
+    expect(run).toMatchObject({ status: 'succeeded', matchedEmployees: expected.values.size, unmatchedGlintEmployees: unmatched.length, unmatchedInsightsPersons: 0 });
+    const diagnostics = await t.call('GET', `/api/imports/${run.runId}/diagnostics?limit=1000`, t.admin);
+    expect(diagnostics.unmatched.map((u: { employeeKey: string; reason: string }) => [u.employeeKey, u.reason])).toEqual(unmatched);
+    expect(diagnostics.reasons).toMatchObject({ 'excluded-by-data-quality': 1, 'no-week-in-window': 0, 'not-in-person-query': 1 });
+  });
 });
 
 // ---- the real sample ----

@@ -168,7 +168,7 @@ describe('matching Glint’s roster to the person query', () => {
       const d1 = await diagnostics(t, runId);
       expect(d1.counts).toEqual(v1.counts);
       expect(d1.unmatched).toEqual(v1.unmatched);
-      expect(d1.reasons).toEqual({ 'inactive-in-glint': 1, 'identifier-matched-to-another-employee': 1, 'no-week-in-window': 1, 'email-domain-not-in-insights': 1, 'not-in-person-query': 10 });
+      expect(d1.reasons).toEqual({ 'inactive-in-glint': 1, 'identifier-matched-to-another-employee': 1, 'excluded-by-data-quality': 0, 'no-week-in-window': 1, 'email-domain-not-in-insights': 1, 'not-in-person-query': 10 });
       expect(JSON.stringify(d1)).not.toMatch(/hours|sumNano|bucket/i); // identifiers and counts only
       expect(await reportStatuses(t)).toEqual(v1.report);
       expect(v1.report.at(-1)).toEqual(['none', 'ok', 14]);

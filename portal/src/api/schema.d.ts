@@ -2695,6 +2695,7 @@ export interface operations {
                         reasons: {
                             "inactive-in-glint": number;
                             "identifier-matched-to-another-employee": number;
+                            "excluded-by-data-quality": number;
                             "no-week-in-window": number;
                             "email-domain-not-in-insights": number;
                             "not-in-person-query": number;
@@ -2705,7 +2706,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "active" | "inactive";
                             /** @enum {string} */
-                            reason: "inactive-in-glint" | "identifier-matched-to-another-employee" | "no-week-in-window" | "email-domain-not-in-insights" | "not-in-person-query";
+                            reason: "inactive-in-glint" | "identifier-matched-to-another-employee" | "excluded-by-data-quality" | "no-week-in-window" | "email-domain-not-in-insights" | "not-in-person-query";
                         }[];
                         /** @description Pass as `after` for the next page; null on the last */
                         nextAfter: string | null;

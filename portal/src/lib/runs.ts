@@ -23,6 +23,7 @@ export const matchCount = (count: number | null) => (count === null ? 'Unknown u
 /** Why a Glint employee has no Insights data, in the administrator's words (the seed's prerequisites). */
 export const reasonWords = {
   'not-in-person-query': 'Not in the Viva Insights person query',
+  'excluded-by-data-quality': 'In this import’s window, but left out by the data-quality rules (Settings)',
   'no-week-in-window': 'In the person query, but no week in this import’s window',
   'inactive-in-glint': 'Inactive in Glint',
   'email-domain-not-in-insights': 'Glint email domain is not a domain seen in Viva Insights',
