@@ -21,9 +21,7 @@ export interface CleanedWindow {
   aggregateOf(employeeKey: string): Record<string, Aggregate>;
   /** What the rules did, for the run record; null with every rule off. */
   figures: DataQualityFigures | null;
-  /** Persons who had values before the rules and none after: not counted as unmatched. */
-  personsExcluded: number;
-  /** Whether the rules left out every value of a person who had some (one of personsExcluded). */
+  /** Whether the rules left out every value of a person who had some: kept apart from those without a week, for matching. */
   excluded(employeeKey: string): boolean;
 }
 
@@ -34,7 +32,7 @@ export function cleanWindow(
   const { rules, attributeMetricIds } = options;
   if (!anyRuleEnabled(rules)) {
     // Collaboration hours is read only for the rules, so with all off the aggregator holds the attributes alone.
-    return { aggregateOf: (key) => aggregator.aggregateOf(key), figures: null, personsExcluded: 0, excluded: () => false };
+    return { aggregateOf: (key) => aggregator.aggregateOf(key), figures: null, excluded: () => false };
   }
   // Collaboration hours read for the rules alone is not handed on.
   const extraMetric = aggregator.metricIds.length > attributeMetricIds.length;
@@ -61,7 +59,6 @@ export function cleanWindow(
 
   let nonKnowledgeWorkers = 0;
   let personWeeksExcluded = 0;
-  let personsExcluded = 0;
   for (const key of keys) {
     const weeks = aggregator.weeksWithValue(key, attributeMetricIds);
     const valued = weeks.filter(Boolean).length;
@@ -70,7 +67,6 @@ export function cleanWindow(
     const excluded = weeks.filter((has, week) => has && verdict.excludedWeeks[week]).length;
     if (verdict.nonKnowledgeWorker) nonKnowledgeWorkers++;
     else personWeeksExcluded += excluded;
-    if (verdict.nonKnowledgeWorker || excluded === valued) personsExcluded++;
   }
   const aggregateOf = (key: string) => {
     const verdict = verdictOf(key);
@@ -78,7 +74,6 @@ export function cleanWindow(
   };
   return {
     aggregateOf,
-    personsExcluded,
     excluded: (key) => Object.keys(aggregateOf(key)).length === 0 && aggregator.weeksWithValue(key, attributeMetricIds).some(Boolean),
     figures: {
       rules,
